@@ -1,0 +1,134 @@
+package probe
+
+import (
+	"time"
+)
+
+// Status is a check's outcome.
+type Status string
+
+const (
+	StatusPass Status = "pass"
+	StatusWarn Status = "warn"
+	StatusFail Status = "fail"
+	StatusSkip Status = "skip"
+)
+
+// Result is what a check returns. Evidence lines are shown indented under
+// the check; they never hold a secret, a Basic value or a token.
+type Result struct {
+	Status   Status
+	Summary  string
+	Evidence []string
+	Remedy   string
+	Duration time.Duration
+}
+
+// CheckResult is a finished check as renderers see it.
+type CheckResult struct {
+	ID    string
+	Title string
+	Result
+}
+
+// EventKind says what happened to a check.
+type EventKind int
+
+const (
+	// EventStarted: the check's dependencies are met and it is running.
+	EventStarted EventKind = iota
+	// EventFinished: Result is final.
+	EventFinished
+)
+
+// Event is one progress report from the runner. The wizard, the plain
+// output and --json all consume the same stream.
+type Event struct {
+	Kind  EventKind
+	ID    string
+	Title string
+	// Result is set for EventFinished.
+	Result Result
+}
+
+// CauseID is the diagnosis vocabulary of product.md.
+type CauseID string
+
+const (
+	CauseOK              CauseID = "ok"
+	CauseConfigInvalid   CauseID = "config-invalid"
+	CauseNetwork         CauseID = "network"
+	CauseTLS             CauseID = "tls"
+	CauseClockSkew       CauseID = "clock-skew"
+	CauseEdgeBlock       CauseID = "edge-block"
+	CauseSecretInvalid   CauseID = "secret-invalid"
+	CauseClientUnknown   CauseID = "client-unknown"
+	CauseScopeNotGranted CauseID = "scope-not-granted"
+	CauseTenantMismatch  CauseID = "tenant-mismatch"
+	CauseFHIRAccess      CauseID = "fhir-access"
+	CauseServerOutage    CauseID = "server-outage"
+)
+
+// Verdict is how sure the diagnosis is of a cause.
+type Verdict string
+
+const (
+	VerdictConfirmed Verdict = "confirmed"
+	VerdictLikely    Verdict = "likely"
+	VerdictPossible  Verdict = "possible"
+	VerdictRuledOut  Verdict = "ruled-out"
+)
+
+// Cause is one entry of a diagnosis: a cause, how sure we are, the evidence
+// for and against it, and the action-plan step that fixes it.
+type Cause struct {
+	ID       CauseID
+	Verdict  Verdict
+	Evidence []string
+	Fix      string
+	// Step is the action-plan step (1..5 as in the seed report) that fixes
+	// it, or 0 when no step of the plan applies.
+	Step int
+}
+
+// Diagnosis ranks causes, most likely first. Top is Causes[0].ID, or
+// CauseOK when nothing is wrong.
+type Diagnosis struct {
+	Top    CauseID
+	Causes []Cause
+}
+
+// Report is a whole probe run of one tenant.
+type Report struct {
+	Tenant     string
+	ConfigPath string
+	StartedAt  time.Time
+	Duration   time.Duration
+	Checks     []CheckResult // in catalogue order, skipped ones included
+	Diagnosis  Diagnosis
+}
+
+// ExitCode is the process exit code that product.md assigns to a top cause.
+// It is domain data (the --json document carries it); main still decides
+// how errors that are not diagnoses map to codes.
+func ExitCode(top CauseID) int {
+	switch top {
+	case CauseOK:
+		return 0
+	case CauseConfigInvalid:
+		return 1
+	case CauseNetwork, CauseTLS, CauseClockSkew:
+		return 2
+	case CauseSecretInvalid, CauseClientUnknown:
+		return 3
+	case CauseEdgeBlock:
+		return 4
+	case CauseScopeNotGranted, CauseTenantMismatch:
+		return 5
+	case CauseFHIRAccess:
+		return 6
+	case CauseServerOutage:
+		return 7
+	}
+	return 1
+}
