@@ -41,3 +41,15 @@ var (
 	PathClientID     = []string{"cerner", "system_app", "client_id"}
 	PathClientSecret = []string{"cerner", "system_app", "client_secret"}
 )
+
+// SaveOptions control File.Save.
+type SaveOptions struct {
+	// NoBackup skips the config.yaml.bak.<UTC yyyymmddThhmmssZ> copy.
+	NoBackup bool
+}
+
+// SaveResult says what File.Save did.
+type SaveResult struct {
+	Path       string // the file replaced (a symlink's target)
+	BackupPath string // "" when NoBackup
+}
