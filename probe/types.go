@@ -22,6 +22,10 @@ type Result struct {
 	Evidence []string
 	Remedy   string
 	Duration time.Duration
+	// Facts are the typed findings the diagnosis reasons on; renderers show
+	// Summary and Evidence instead. Nil for results that found nothing
+	// worth reasoning about.
+	Facts *Facts `json:"-"`
 }
 
 // CheckResult is a finished check as renderers see it.

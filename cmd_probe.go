@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
+)
+
+type probeFlags struct {
+	json       bool
+	only, skip []string
+	listChecks bool
+	allTenants bool
+}
+
+func newProbeCmd(io *IOStreams, g *globals) *cobra.Command {
+	f := &probeFlags{}
+	cmd := &cobra.Command{
+		Use:   "probe",
+		Short: "Run every check against the tenant and rank the causes",
+		Long: `probe runs the network, TLS, discovery, token, scope and FHIR checks against the
+configured tenant concurrently, then ranks root causes from the evidence.
+
+Exit codes: 0 all passed (warnings allowed), 1 usage or config error, 2 network/DNS/
+TLS/clock, 3 credentials rejected, 4 blocked before the OAuth server, 5 scope or
+tenant, 6 token works but FHIR reads fail, 7 server outage.`,
+		Example: `  fhirdoctor probe
+  fhirdoctor probe --json | jq -r .diagnosis.top
+  fhirdoctor probe --only dns,tls,token`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.listChecks {
+				return listChecks(io)
+			}
+			if f.allTenants {
+				return runProbeAll(cmd.Context(), io, g, f)
+			}
+			return runProbe(cmd.Context(), io, g, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.json, "json", false, "print the JSON document (schema 1) and nothing else on stdout")
+	fl.StringSliceVar(&f.only, "only", nil, "run only these check ids (and what they depend on)")
+	fl.StringSliceVar(&f.skip, "skip", nil, "skip these check ids")
+	fl.BoolVar(&f.listChecks, "list-checks", false, "list the checks and exit")
+	fl.BoolVar(&f.allTenants, "all-tenants", false, "probe every tenant of the config concurrently; one table, then details (--json: an array)")
+	return cmd
+}
+
+func listChecks(io *IOStreams) error {
+	tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTITLE\tDEPENDS ON")
+	for _, c := range probe.Catalogue() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, c.Title, strings.Join(c.Deps, ","))
+	}
+	return tw.Flush()
+}
+
+// probeOptions builds the engine's options from the flags and a tenant.
+func (g *globals) probeOptions(f *config.File, t config.Tenant) probe.Options {
+	opts := probe.Options{
+		Tenant:  t,
+		CAFile:  g.caFile,
+		Timeout: g.timeout,
+		Version: versionString(),
+	}
+	if f != nil {
+		opts.ConfigPath = f.Path()
+		opts.Findings = f.ValidateTenant(t.Name)
+	}
+	return opts
+}
+
+func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) error {
+	file, tenant, err := g.loadTenant(io)
+	if err != nil {
+		return err
+	}
+	opts := g.probeOptions(file, tenant)
+	opts.Only, opts.Skip = f.only, f.skip
+	var progress func(probe.Event)
+	if !f.json && io.StdoutTTY {
+		progress = newProgressLine(io.Err)
+	}
+	r, err := probe.Run(ctx, opts, progress)
+	if progress != nil {
+		progress(probe.Event{Kind: eventDone})
+	}
+	if err != nil {
+		return err
+	}
+	if f.json {
+		b, err := report.JSON(r, versionString())
+		if err != nil {
+			return err
+		}
+		if _, err := io.Out.Write(b); err != nil {
+			return err
+		}
+	} else if err := report.Text(io.Out, r, report.TextOptions{Style: g.textStyle(io), Verbose: g.verbose}); err != nil {
+		return err
+	}
+	return newDiagnosisError(probe.ExitCode(r.Diagnosis.Top), "diagnosis: %s", r.Diagnosis.Top)
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
+)
+
+// runProbeAll probes every tenant at once: the tenants share nothing, so the
+// whole run takes about as long as the slowest one.
+func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) error {
+	if g.tenant != "" {
+		return fmt.Errorf("--all-tenants and --tenant %q exclude each other", g.tenant)
+	}
+	path, err := g.resolveConfig(io)
+	if err != nil {
+		return err
+	}
+	file, err := config.Load(path)
+	if err != nil {
+		return err
+	}
+	names := file.TenantNames()
+	reports := make([]*probe.Report, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		t, terr := file.Tenant(name)
+		if terr != nil {
+			reports[i] = tenantConfigReport(file.Path(), name, terr)
+			continue
+		}
+		opts := g.probeOptions(file, t)
+		opts.Only, opts.Skip = f.only, f.skip
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reports[i], errs[i] = probe.Run(ctx, opts, nil)
+		}()
+	}
+	wg.Wait()
+	worst := 0
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("tenant %s: %w", names[i], err)
+		}
+		worst = max(worst, probe.ExitCode(reports[i].Diagnosis.Top))
+	}
+	if f.json {
+		docs := make([]report.Document, len(reports))
+		for i, r := range reports {
+			docs[i] = report.NewDocument(r, versionString())
+		}
+		b, err := json.MarshalIndent(docs, "", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(io.Out, "%s\n", b); err != nil {
+			return err
+		}
+	} else {
+		tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "TENANT\tSTATUS\tTOP CAUSE\tEXIT\tDURATION")
+		for _, r := range reports {
+			c := report.Count(r.Checks)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", r.Tenant, c, r.Diagnosis.Top, probe.ExitCode(r.Diagnosis.Top), report.Duration(r.Duration))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, r := range reports {
+			fmt.Fprintln(io.Out)
+			if err := report.Text(io.Out, r, report.TextOptions{Style: g.textStyle(io), Verbose: g.verbose}); err != nil {
+				return err
+			}
+		}
+	}
+	return newDiagnosisError(worst, "worst diagnosis: exit %d", worst)
+}
+
+// tenantConfigReport stands for a tenant that cannot even be resolved, so
+// it still gets a row, a document and an exit code.
+func tenantConfigReport(path, name string, err error) *probe.Report {
+	checks := []probe.CheckResult{{ID: "config", Title: "Config file", Result: probe.Result{
+		Status: probe.StatusFail, Summary: err.Error(), Remedy: "run `fhirdoctor config validate`",
+	}}}
+	return &probe.Report{Tenant: name, ConfigPath: path, StartedAt: time.Now(), Checks: checks, Diagnosis: probe.Diagnose(checks)}
+}

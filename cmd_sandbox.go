@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fhirdoctor/fhirdoctor/sandbox"
+)
+
+type sandboxFlags struct {
+	scenario    string
+	addr        string
+	latency     time.Duration
+	autoApprove bool
+	json        bool
+}
+
+func newSandboxCmd(io *IOStreams) *cobra.Command {
+	f := &sandboxFlags{}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve a Cerner-like sandbox on loopback (for demos, tests and CI)",
+		Long: `sandbox serves discovery, metadata, the token endpoint, FHIR R4 reads, the provider
+authorize flow and a simulated Code Console on loopback, over TLS with a CA it
+generates. It writes a ready config file whose credentials match the scenario.
+
+Scenarios:
+` + scenarioHelp(),
+		Example: `  fhirdoctor sandbox --scenario access-denied
+  fhirdoctor sandbox --json   # one JSON line: urls, ca_file, config_file`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSandbox(cmd.Context(), io, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.scenario, "scenario", "healthy", "what the sandbox does (see above)")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "TLS listen address (loopback only)")
+	fl.DurationVar(&f.latency, "latency", 0, "latency added to every answer")
+	fl.BoolVar(&f.autoApprove, "auto-approve", false, "the provider authorize page approves at once (headless tests)")
+	fl.BoolVar(&f.json, "json", false, "print one JSON line once listening, then serve")
+	return cmd
+}
+
+func scenarioHelp() string {
+	var b strings.Builder
+	for _, s := range sandbox.Scenarios() {
+		fmt.Fprintf(&b, "  %-24s %s\n", s.Name, s.Description)
+	}
+	return b.String()
+}
+
+func validScenario(name string) error {
+	var names []string
+	for _, s := range sandbox.Scenarios() {
+		if s.Name == name {
+			return nil
+		}
+		names = append(names, s.Name)
+	}
+	return fmt.Errorf("unknown scenario %q: choose one of %s", name, strings.Join(names, ", "))
+}
+
+func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
+	if err := validScenario(f.scenario); err != nil {
+		return err
+	}
+	srv, err := sandbox.Start(sandbox.Options{
+		Scenario:    f.scenario,
+		Addr:        f.addr,
+		Latency:     f.latency,
+		AutoApprove: f.autoApprove,
+	})
+	if err != nil {
+		return fmt.Errorf("start sandbox: %w", err)
+	}
+	defer srv.Close()
+	info := srv.Info()
+	if f.json {
+		b, err := json.Marshal(info)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(io.Out, "%s\n", b)
+	} else {
+		fmt.Fprintf(io.Out, `fhirdoctor sandbox · scenario %s
+
+  FHIR base     %s
+  token URL     %s
+  authorize     %s
+  Code Console  %s
+  CA file       %s
+  config file   %s
+
+Try: fhirdoctor probe --config %s --cacert %s
+Serving until interrupted (ctrl+c).
+`, info.Scenario, info.FHIRBaseURL, info.TokenURL, info.AuthorizeURL, info.ConsoleURL, info.CAFile, info.ConfigFile, info.ConfigFile, info.CAFile)
+	}
+	<-ctx.Done()
+	return nil
+}

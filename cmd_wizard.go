@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
+	"github.com/fhirdoctor/fhirdoctor/ui"
+)
+
+// codeConsoleURL is where Cerner system apps are managed.
+const codeConsoleURL = "https://code-console.cerner.com/"
+
+// errNoTerminal names the commands that do the wizard's job without one.
+var errNoTerminal = errors.New("the wizard needs a terminal; without one use `fhirdoctor probe` to diagnose, `fhirdoctor rotate --client-secret-stdin` to rotate the secret, or --accessible for plain line prompts")
+
+func runWizard(ctx context.Context, io *IOStreams, g *globals) error {
+	return runWizardWith(ctx, io, g, codeConsoleURL, nil)
+}
+
+// runWizardWith runs the wizard on the resolved config; demo passes the
+// sandbox's console and CA.
+func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL string, rootCAs *x509.CertPool) error {
+	if !g.accessible && !io.Interactive() {
+		return errNoTerminal
+	}
+	path, err := g.resolveConfig(io)
+	if err != nil {
+		return err
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		return err
+	}
+	w := &wizardBackend{g: g, io: io, f: f, rootCAs: rootCAs, consoleURL: consoleURL, tested: map[string]bool{}}
+	opts := ui.Options{Tenant: g.tenant, NoColor: g.noColor}
+	var s ui.Session
+	if g.accessible {
+		s, err = ui.RunAccessible(ctx, w.deps(), opts, io.In, io.Out)
+	} else {
+		s, err = ui.Run(ctx, w.deps(), opts, io.In, io.Out)
+	}
+	if err != nil {
+		return err
+	}
+	if s.Written {
+		fmt.Fprintf(io.Err, "✓ wrote %s (backup %s); secret %s → %s\n", s.SavedPath, orNone(s.BackupPath), s.FingerprintOld, s.FingerprintNew)
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// wizardBackend gives the wizard its operations on one loaded config file.
+// The file is loaded once, so a write refuses if someone changed it on disk
+// while the wizard ran.
+type wizardBackend struct {
+	g          *globals
+	io         *IOStreams
+	rootCAs    *x509.CertPool
+	consoleURL string
+
+	mu sync.Mutex // guards f and tested: the wizard calls from several goroutines
+	f  *config.File
+	// tested records which pairs passed a token test, keyed by client id and
+	// secret fingerprint, so the audit line can say whether a write was
+	// verified or written anyway.
+	tested map[string]bool
+}
+
+func pairKey(clientID string, s config.Secret) string { return clientID + " " + s.Fingerprint() }
+
+func (w *wizardBackend) probeOptions(t config.Tenant) probe.Options {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	o := w.g.probeOptions(w.f, t)
+	o.RootCAs = w.rootCAs
+	return o
+}
+
+func (w *wizardBackend) deps() ui.Deps {
+	return ui.Deps{
+		ConfigPath: w.f.Path(),
+		Tenants:    w.f.TenantNames(),
+		LoadTenant: func(name string) (config.Tenant, error) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			return w.f.Tenant(name)
+		},
+		Probe: func(ctx context.Context, t config.Tenant, onEvent func(probe.Event)) (*probe.Report, error) {
+			return probe.Run(ctx, w.probeOptions(t), onEvent)
+		},
+		TestToken: func(ctx context.Context, t config.Tenant, clientID string, secret config.Secret) probe.TokenOutcome {
+			out := probe.RequestToken(ctx, w.probeOptions(t), clientID, secret)
+			w.mu.Lock()
+			w.tested[pairKey(clientID, secret)] = out.OK
+			w.mu.Unlock()
+			return out
+		},
+		Diff:       w.diff,
+		Write:      w.write,
+		ConsoleURL: w.consoleURL,
+		OpenURL:    openBrowser,
+		SaveReport: w.saveReport,
+		Version:    versionString(),
+	}
+}
+
+func (w *wizardBackend) diff(tenant, clientID string, secret config.Secret) (string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	scratch, err := config.Parse(w.f.Path(), w.f.Bytes())
+	if err != nil {
+		return "", err
+	}
+	old, err := scratch.Tenant(tenant)
+	if err != nil {
+		return "", err
+	}
+	if err := setCredentials(scratch, tenant, clientID, secret); err != nil {
+		return "", err
+	}
+	return config.RedactedDiff(w.f.Path(), w.f.Bytes(), scratch.Bytes(), old.Cerner.SystemApp.ClientSecret, secret), nil
+}
+
+func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (config.SaveResult, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	old, err := w.f.Tenant(tenant)
+	if err != nil {
+		return config.SaveResult{}, err
+	}
+	res, err := writeCredentials(w.f, tenant, clientID, secret, config.SaveOptions{})
+	if err != nil {
+		return res, err
+	}
+	verification := "not tested"
+	if ok, tested := w.tested[pairKey(clientID, secret)]; tested {
+		verification = map[bool]string{true: "passed", false: "failed, written anyway"}[ok]
+	}
+	w.g.audit(w.io, config.AuditEntry{
+		Config: w.f.Path(), Tenant: tenant, Action: "wizard",
+		OldClientID: old.Cerner.SystemApp.ClientID, NewClientID: clientID,
+		OldSecretFingerprint: old.Cerner.SystemApp.ClientSecret.Fingerprint(), NewSecretFingerprint: secret.Fingerprint(),
+		Verification: verification, Backup: res.BackupPath,
+	})
+	return res, nil
+}
+
+func (w *wizardBackend) saveReport(path string, s ui.Session) error {
+	w.mu.Lock()
+	t, err := w.f.Tenant(s.Tenant)
+	w.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if s.Diagnosis == nil {
+		return errors.New("no diagnosis to report: the first probe did not finish")
+	}
+	rs := &report.Session{
+		Option:         s.Option,
+		WrittenPath:    s.SavedPath,
+		BackupPath:     s.BackupPath,
+		OldClientID:    s.ClientIDOld,
+		NewClientID:    s.ClientIDNew,
+		OldFingerprint: s.FingerprintOld,
+		NewFingerprint: s.FingerprintNew,
+		After:          s.Verify,
+	}
+	for _, a := range s.Checklist {
+		rs.Checklist = append(rs.Checklist, report.Answer{Question: a.Question, Answer: a.Answer})
+	}
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("save report: %w", err)
+	}
+	err = report.Markdown(out, report.Input{
+		Report: s.Diagnosis, Tenant: t, Version: versionString(), Now: time.Now(),
+		ConsoleURL: w.consoleURL, Session: rs,
+	})
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,84 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+)
+
+// checkConfig reports the validation findings of the tenant and the few
+// things the probe itself needs from it.
+func checkConfig(_ context.Context, s *state) Result {
+	t := s.opts.Tenant
+	r := Result{Status: StatusPass}
+	var errs, warns int
+	for _, f := range s.opts.Findings {
+		if f.Tenant != "" && t.Name != "" && f.Tenant != t.Name {
+			continue
+		}
+		r.Evidence = append(r.Evidence, f.String())
+		if f.Severity == config.SeverityError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	app := t.Cerner.SystemApp
+	for _, u := range []struct{ key, raw string }{
+		{"cerner.system_app.token_url", app.TokenURL},
+		{"cerner.fhir_base_url", t.Cerner.FHIRBaseURL},
+	} {
+		pu, err := url.Parse(u.raw)
+		switch {
+		case u.raw == "":
+			errs++
+			r.Evidence = append(r.Evidence, fmt.Sprintf("%s is empty", u.key))
+		case err != nil || pu.Host == "":
+			errs++
+			r.Evidence = append(r.Evidence, fmt.Sprintf("%s %q is not an absolute URL", u.key, u.raw))
+		case credentialsAllowed(pu) != nil:
+			errs++
+			r.Evidence = append(r.Evidence, fmt.Sprintf("%s uses %s: credentials go only over https (or http to loopback)", u.key, pu.Scheme))
+		}
+	}
+	if app.ClientID == "" {
+		errs++
+		r.Evidence = append(r.Evidence, "cerner.system_app.client_id is empty")
+	}
+	if app.ClientSecret.IsZero() {
+		errs++
+		r.Evidence = append(r.Evidence, "cerner.system_app.client_secret is empty")
+	}
+	if len(app.Scopes) == 0 {
+		warns++
+		r.Evidence = append(r.Evidence, "cerner.system_app.scopes is empty: the token will carry no scope")
+	}
+	where := s.opts.ConfigPath
+	if where == "" {
+		where = "the config"
+	}
+	name := t.Name
+	if name == "" {
+		name = "(unnamed)"
+	}
+	switch {
+	case errs > 0:
+		r.Status = StatusFail
+		r.Summary = fmt.Sprintf("tenant %s in %s: %d error(s), %d warning(s)", name, where, errs, warns)
+		r.Remedy = "Fix the errors above (fhirdoctor config validate shows them with line numbers)."
+		r.Facts = &Facts{Cause: CauseConfigInvalid}
+	case warns > 0:
+		r.Status = StatusWarn
+		r.Summary = fmt.Sprintf("tenant %s in %s: %d warning(s)", name, where, warns)
+	default:
+		r.Summary = fmt.Sprintf("tenant %s in %s: client_id %s, secret %s, %d scope(s)", name, where, app.ClientID, app.ClientSecret.Fingerprint(), len(app.Scopes))
+		if t.Cerner.FHIRBaseDerived {
+			r.Evidence = append(r.Evidence, "fhir_base_url derived from token_url: "+t.Cerner.FHIRBaseURL)
+		}
+		r.Evidence = append(r.Evidence, "scopes: "+strings.Join(app.Scopes, " "))
+	}
+	return r
+}

@@ -1,0 +1,193 @@
+package probe
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+)
+
+// basicEncoding is how the client id and secret go into the Basic header.
+type basicEncoding string
+
+const (
+	// encodingForm form-encodes id and secret before base64, as RFC 6749
+	// 2.3.1 says and golang.org/x/oauth2 does.
+	encodingForm basicEncoding = "form"
+	// encodingRaw base64-encodes them as they are, as `curl -u` does.
+	encodingRaw basicEncoding = "raw"
+)
+
+func (e basicEncoding) describe() string {
+	if e == encodingForm {
+		return "form-encoded id and secret (RFC 6749 2.3.1, as Go's oauth2 sends them)"
+	}
+	return "raw id and secret (as `curl -u` sends them)"
+}
+
+func basicValue(id, secret string, enc basicEncoding) string {
+	if enc == encodingForm {
+		id, secret = url.QueryEscape(id), url.QueryEscape(secret)
+	}
+	return base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
+}
+
+// encodingMatters says whether the two encodings send different bytes.
+func encodingMatters(id, secret string) bool {
+	return url.QueryEscape(id) != id || url.QueryEscape(secret) != secret
+}
+
+// tokenRequest builds the client_credentials POST with Basic set explicitly
+// (never auto-detected), refusing plain http to a non-loopback host.
+func tokenRequest(ctx context.Context, tokenURL, clientID string, secret config.Secret, scopes []string, enc basicEncoding) (*http.Request, string, error) {
+	u, err := url.Parse(tokenURL)
+	if err != nil || u.Host == "" {
+		return nil, "", fmt.Errorf("token_url %q is not an absolute URL", tokenURL)
+	}
+	if err := credentialsAllowed(u); err != nil {
+		return nil, "", err
+	}
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if len(scopes) > 0 {
+		form.Set("scope", strings.Join(scopes, " "))
+	}
+	body := form.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(body))
+	if err != nil {
+		return nil, "", fmt.Errorf("building the token request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Basic "+basicValue(clientID, secret.Reveal(), enc))
+	return req, body, nil
+}
+
+// tokenAttempt is one token request, sent and classified.
+type tokenAttempt struct {
+	answer tokenAnswer
+	status int
+	curl   string
+	facts  Facts
+}
+
+// requestToken sends one client_credentials request and classifies the
+// answer, or the failure to get one.
+func (s *state) requestToken(ctx context.Context, clientID string, secret config.Secret, scopes []string, enc basicEncoding) tokenAttempt {
+	tokenURL := s.opts.Tenant.Cerner.SystemApp.TokenURL
+	s.addSecret(secret.Reveal())
+	s.addSecret(url.QueryEscape(secret.Reveal()))
+	s.addSecret(basicValue(clientID, secret.Reveal(), encodingForm))
+	s.addSecret(basicValue(clientID, secret.Reveal(), encodingRaw))
+	var at tokenAttempt
+	at.facts.Requested = scopes
+	req, body, err := tokenRequest(ctx, tokenURL, clientID, secret, scopes, enc)
+	if err != nil {
+		class, cause, text := transportFailure(err, hostOf(tokenURL))
+		if cause == CauseNetwork {
+			cause = CauseConfigInvalid
+		}
+		at.answer = tokenAnswer{Class: class, Cause: cause, Summary: text, Remedy: "Use an https token_url (only loopback may use plain http)."}
+		at.facts.Cause, at.facts.Class = cause, string(class)
+		return at
+	}
+	at.curl = CurlLine(req, body)
+	resp, err := s.do(req)
+	if err != nil {
+		class, cause, text := transportFailure(err, req.URL.Host)
+		at.answer = tokenAnswer{Class: class, Cause: cause, Summary: text, Evidence: []string{"no HTTP answer: " + text}}
+		if class == TokenTimeout {
+			at.answer.Remedy = "The host did not answer in time: retry later or raise --timeout; check Oracle Health's status if it persists."
+		}
+		at.facts.Cause, at.facts.Class = cause, string(class)
+		return at
+	}
+	at.status = resp.Status
+	at.answer = classifyTokenResponse(resp.Status, resp.Header, resp.Body)
+	if resp.Truncated {
+		at.answer.Evidence = append(at.answer.Evidence, "body truncated at 1 MiB")
+	}
+	s.addSecret(at.answer.accessToken)
+	at.facts = Facts{
+		Cause: at.answer.Cause, Class: string(at.answer.Class), HTTPStatus: resp.Status, Latency: resp.Latency,
+		URN: at.answer.URN.Code, CorrelationID: at.answer.CorrelationID, OAuthJSON: at.answer.OAuthJSON,
+		Requested: scopes, Granted: at.answer.Granted,
+		token: config.NewSecret(at.answer.accessToken),
+	}
+	return at
+}
+
+// RequestToken makes one classified client_credentials request with the
+// tenant's token_url and scopes and the given credentials: the wizard's
+// "Test new credentials" step and `rotate` use it before writing anything.
+func RequestToken(ctx context.Context, opts Options, clientID string, secret config.Secret) TokenOutcome {
+	opts = opts.withDefaults()
+	scopes := opts.Tenant.Cerner.SystemApp.Scopes
+	out := TokenOutcome{Requested: scopes}
+	client, err := NewHTTPClient(opts)
+	if err != nil {
+		out.Cause, out.Summary = CauseConfigInvalid, err.Error()
+		return out
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	s := &state{opts: opts, client: client}
+	at := s.requestToken(ctx, clientID, secret, scopes, encodingForm)
+	// A refusal that the other Basic encoding might fix is worth the one
+	// extra request here too: the user is about to save these credentials.
+	if at.answer.Class == TokenInvalidClient && encodingMatters(clientID, secret.Reveal()) {
+		if alt := s.requestToken(ctx, clientID, secret, scopes, encodingRaw); alt.answer.Class == TokenOK {
+			alt.answer.Warnings = append(alt.answer.Warnings, "accepted only with "+encodingRaw.describe())
+			at = alt
+		}
+	}
+	a := at.answer
+	out.OK = a.Class == TokenOK
+	out.HTTPStatus = at.status
+	out.Cause = a.Cause
+	if out.OK {
+		out.Cause = CauseOK
+		if missing := missingScopes(scopes, a); len(missing) > 0 {
+			out.Cause = CauseScopeNotGranted
+			a.Warnings = append(a.Warnings, "not granted: "+strings.Join(missing, " "))
+		}
+	}
+	out.Summary = a.Summary
+	if at.curl != "" {
+		out.Evidence = append(out.Evidence, at.curl)
+	}
+	out.Evidence = append(out.Evidence, a.Evidence...)
+	for _, w := range a.Warnings {
+		out.Evidence = append(out.Evidence, "warning: "+w)
+	}
+	out.Remedy = a.Remedy
+	out.CorrelationID = a.CorrelationID
+	out.ExpiresIn = a.ExpiresIn
+	out.Granted = a.Granted
+	out.Token = at.facts.token
+	r := s.scrub(Result{Summary: out.Summary, Evidence: out.Evidence, Remedy: out.Remedy})
+	out.Summary, out.Evidence, out.Remedy = r.Summary, r.Evidence, r.Remedy
+	return out
+}
+
+// missingScopes lists requested scopes the answer did not grant; none when
+// the answer did not say.
+func missingScopes(requested []string, a tokenAnswer) []string {
+	if !a.ScopeInAnswer {
+		return nil
+	}
+	granted := map[string]bool{}
+	for _, g := range a.Granted {
+		granted[g] = true
+	}
+	var missing []string
+	for _, r := range requested {
+		if !granted[r] {
+			missing = append(missing, r)
+		}
+	}
+	return missing
+}

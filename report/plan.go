@@ -1,0 +1,96 @@
+package report
+
+import "github.com/fhirdoctor/fhirdoctor/probe"
+
+// PlanStep is one step of the seed report's action plan, marked for a
+// diagnosis: does it apply, and why (or why not).
+type PlanStep struct {
+	Step    int
+	Title   string
+	Applies bool
+	Note    string
+}
+
+// Plan marks the five-step action plan for a top cause. The plan is the
+// seed report's; what changes is that we say which steps the evidence
+// supports instead of prescribing all of them.
+func Plan(top probe.CauseID) []PlanStep {
+	notes := map[int]string{}
+	applies := map[int]bool{}
+	set := func(step int, ok bool, note string) { applies[step], notes[step] = ok, note }
+	switch top {
+	case probe.CauseSecretInvalid, probe.CauseClientUnknown:
+		set(1, true, "confirm the app is listed and active, and whether its secret was rotated")
+		set(2, true, "regenerate the secret (Option A), or create a new system app (Option B) if the app is gone")
+		set(3, true, "put the new client id and secret in the config file")
+		set(4, true, "request a token with the new pair before relying on it")
+		set(5, true, "read the test patient and each granted resource")
+	case probe.CauseEdgeBlock:
+		set(1, true, "the app's status is worth a look, but the 403 came from before the OAuth server")
+		set(2, false, "a new secret is unlikely to help: retry from another network or through the expected egress, and ask Cerner support whether an IP restriction applies")
+		set(3, false, "nothing to change until the request reaches the OAuth server")
+		set(4, true, "re-run the token request from the network that is expected to work")
+		set(5, false, "after the token request succeeds")
+	case probe.CauseScopeNotGranted:
+		set(1, true, "compare the scopes granted in the Code Console with the ones configured")
+		set(2, true, "grant the missing scopes to the app (or create an app with them: Option B)")
+		set(3, true, "or remove the scopes the app does not need from the config")
+		set(4, true, "request a token with the corrected scopes")
+		set(5, true, "read each granted resource")
+	case probe.CauseTenantMismatch:
+		set(1, true, "check the app is enabled for this tenant")
+		set(2, false, "a new secret does not change the tenant")
+		set(3, true, "use the token URL that discovery advertises for this tenant")
+		set(4, true, "request a token against the corrected URL")
+		set(5, true, "read the test patient")
+	case probe.CauseFHIRAccess:
+		set(1, true, "check the resource scopes granted to the app")
+		set(2, false, "the credentials work; no new secret needed")
+		set(3, false, "nothing to change unless scopes are missing from the config")
+		set(4, false, "the token request already succeeds")
+		set(5, true, "re-run the FHIR reads once the scopes are granted")
+	case probe.CauseOK:
+		for s := 1; s <= 4; s++ {
+			set(s, false, "not needed: the credentials work")
+		}
+		set(5, true, "verified: the token works and the FHIR reads succeed")
+	default: // network, tls, clock, outage, config: outside the plan
+		for s := 1; s <= 5; s++ {
+			set(s, false, "not until "+Headline(top)+" is fixed")
+		}
+	}
+	var out []PlanStep
+	for s := 1; s <= 5; s++ {
+		out = append(out, PlanStep{Step: s, Title: StepTitle(s), Applies: applies[s], Note: notes[s]})
+	}
+	return out
+}
+
+// NextAction is the one thing to do now.
+func NextAction(top probe.CauseID, consoleURL string) string {
+	switch top {
+	case probe.CauseOK:
+		return "Nothing: the credentials work end to end."
+	case probe.CauseSecretInvalid, probe.CauseClientUnknown:
+		return "Open the Code Console (" + consoleURL + "), regenerate the secret, then run `fhirdoctor` (or `fhirdoctor rotate`) to test and save it."
+	case probe.CauseEdgeBlock:
+		return "Run `fhirdoctor probe` from another network or through the expected egress; if it passes there, ask Cerner support which IP restriction applies. Do not rotate the secret yet."
+	case probe.CauseScopeNotGranted:
+		return "Grant the missing scopes in the Code Console, or remove them from the config, then run `fhirdoctor probe`."
+	case probe.CauseTenantMismatch:
+		return "Use the token URL that discovery advertises for this tenant (see the discovery check), then run `fhirdoctor probe`."
+	case probe.CauseFHIRAccess:
+		return "Grant the resource scopes the reads need, then run `fhirdoctor probe`."
+	case probe.CauseServerOutage:
+		return "Wait and retry: the servers answered with errors or not at all. Check Cerner's status page before changing anything."
+	case probe.CauseNetwork:
+		return "Fix the network path (DNS, proxy, firewall) to the Cerner hosts, then run `fhirdoctor probe`."
+	case probe.CauseTLS:
+		return "Fix TLS verification: pass your proxy's CA with `--cacert`, or fix the certificate problem named above."
+	case probe.CauseClockSkew:
+		return "Synchronise this machine's clock (NTP), then run `fhirdoctor probe`."
+	case probe.CauseConfigInvalid:
+		return "Fix the config file: run `fhirdoctor config validate` for every finding with its line and column."
+	}
+	return "Run `fhirdoctor probe -v` for the full evidence."
+}

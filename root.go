@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/report"
+	"github.com/fhirdoctor/fhirdoctor/ui"
+)
+
+// globals are the flags every command shares (product.md, "Global").
+type globals struct {
+	configPath string
+	tenant     string
+	caFile     string
+	timeout    time.Duration
+	noColor    bool
+	accessible bool
+	verbose    bool
+	noAudit    bool
+}
+
+func newRootCmd(io *IOStreams) *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "fhirdoctor",
+		Short: "Diagnose and fix Cerner (Oracle Health) FHIR OAuth credentials",
+		Long: `fhirdoctor gets an EHR integration's OAuth credentials from broken to verified.
+
+Run without a command, it opens a wizard that probes the tenant, ranks root causes
+from evidence, takes the regenerated secret, tests it before saving, writes the
+config file safely and verifies end to end. The same checks serve scripts and CI.`,
+		Example: `  fhirdoctor demo                      # the wizard against the embedded sandbox
+  fhirdoctor --config backend/.settings.dev/config.yaml
+  fhirdoctor probe --json | jq .diagnosis.top`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runWizard(cmd.Context(), io, g)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.configPath, "config", "", "config file (default: $FHIRDOCTOR_CONFIG, ./.settings.dev/config.yaml, ./backend/.settings.dev/config.yaml)")
+	pf.StringVar(&g.tenant, "tenant", "", "tenant of the config to use (chosen automatically when there is one)")
+	pf.StringVar(&g.caFile, "cacert", "", "PEM file of extra root certificates (a TLS-inspecting proxy's CA, the sandbox's ca_file)")
+	pf.DurationVar(&g.timeout, "timeout", 10*time.Second, "timeout of each check")
+	pf.BoolVar(&g.noColor, "no-color", false, "no colours (also NO_COLOR)")
+	pf.BoolVar(&g.accessible, "accessible", false, "plain line prompts a screen reader can follow (also ACCESSIBLE=1)")
+	pf.BoolVarP(&g.verbose, "verbose", "v", false, "show more evidence")
+	pf.BoolVar(&g.noAudit, "no-audit", false, "do not append to fhirdoctor-audit.log when writing the config")
+
+	root.AddCommand(
+		newVersionCmd(io),
+		newConfigCmd(io, g),
+		newProbeCmd(io, g),
+		newSandboxCmd(io),
+		newDemoCmd(io, g),
+		newRotateCmd(io, g),
+		newReportCmd(io, g),
+	)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if io.Getenv("NO_COLOR") != "" {
+			g.noColor = true
+		}
+		if v := io.Getenv("ACCESSIBLE"); v != "" && v != "0" {
+			g.accessible = true
+		}
+		if g.timeout <= 0 {
+			return fmt.Errorf("--timeout must be positive, got %s", g.timeout)
+		}
+		return nil
+	}
+	return root
+}
+
+// configPath resolves the config file by product.md's discovery order.
+func (g *globals) resolveConfig(io *IOStreams) (string, error) {
+	return config.Discover(g.configPath, io.Getenv)
+}
+
+// loadTenant loads the config file and resolves the tenant.
+func (g *globals) loadTenant(io *IOStreams) (*config.File, config.Tenant, error) {
+	path, err := g.resolveConfig(io)
+	if err != nil {
+		return nil, config.Tenant{}, err
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		return nil, config.Tenant{}, err
+	}
+	t, err := f.Tenant(g.tenant)
+	if err != nil {
+		return f, config.Tenant{}, err
+	}
+	return f, t, nil
+}
+
+// textStyle colours doctor output for a terminal, and leaves it plain for
+// pipes and NO_COLOR.
+func (g *globals) textStyle(io *IOStreams) report.Style {
+	if g.noColor || !io.StdoutTTY {
+		return report.Style{}
+	}
+	return ui.ReportStyle(true, false)
+}
+
+// audit appends one line to the audit trail unless --no-audit. The write it
+// records already happened, so a failure here is a warning, not an error.
+func (g *globals) audit(io *IOStreams, e config.AuditEntry) {
+	if g.noAudit {
+		return
+	}
+	if _, err := config.AppendAudit(e); err != nil {
+		fmt.Fprintf(io.Err, "! the config was written, but the audit line was not: %v\n", err)
+	}
+}

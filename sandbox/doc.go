@@ -1,0 +1,18 @@
+// Package sandbox is an embedded, Cerner-like SMART on FHIR server on loopback.
+//
+// It exists so that tests, `fhirdoctor demo` and `fhirdoctor sandbox` can exercise every
+// check against real HTTP over real TLS without network access or real credentials. It
+// imitates what Cerner (Oracle Health) does, quirks included: Basic-authenticated
+// client_credentials with expires_in 570, error JSON whose error_uri carries a URN,
+// Cerner-Correlation-Id headers, SMART discovery and a CapabilityStatement with the
+// oauth-uris extension, FHIR R4 reads with insufficient_scope and invalid_token, a
+// provider app using authorization code + PKCE, and a simulated Code Console where the
+// system account's secret is regenerated. A Scenario turns on one documented failure.
+//
+//	srv, err := sandbox.Start(sandbox.Options{Scenario: "secret-rotated"})
+//	defer srv.Close()
+//	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}}
+//
+// Every credential it hands out is fake and deterministic (tokens excepted), so golden
+// files stay stable. The package imports nothing else from this module.
+package sandbox

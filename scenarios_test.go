@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fhirdoctor/fhirdoctor/sandbox"
+)
+
+// runCLI runs the command tree in-process with buffers, the way main does.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	io := &IOStreams{
+		In:     strings.NewReader(stdin),
+		Out:    &out,
+		Err:    &errb,
+		Getenv: func(k string) string { return env[k] },
+	}
+	code = run(context.Background(), io, args)
+	return out.String(), errb.String(), code
+}
+
+// startSandbox starts a sandbox for one test and stops it after.
+func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
+	t.Helper()
+	opts.Dir = t.TempDir()
+	srv, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatalf("start sandbox: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// assertNoSecret fails if any text holds a secret or token the sandbox ever
+// knew, raw, form-encoded or inside a Basic value. It never prints one.
+func assertNoSecret(t *testing.T, srv *sandbox.Server, texts ...string) {
+	t.Helper()
+	var needles []string
+	for _, s := range srv.Secrets() {
+		needles = append(needles, s, url.QueryEscape(s),
+			base64.StdEncoding.EncodeToString([]byte(srv.ClientID()+":"+s)),
+			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(srv.ClientID())+":"+url.QueryEscape(s))))
+	}
+	needles = append(needles, srv.IssuedTokens()...)
+	for i, text := range texts {
+		for _, n := range needles {
+			if n != "" && strings.Contains(text, n) {
+				t.Fatalf("output %d holds a secret or token (%d bytes)", i, len(n))
+			}
+		}
+	}
+}
+
+// TestProbeScenarios runs the real command against the sandbox over TLS for
+// every scenario of product.md: top cause, exit code, key evidence, and no
+// secret anywhere in the output.
+func TestProbeScenarios(t *testing.T) {
+	cases := []struct {
+		scenario string
+		top      string
+		code     int
+		evidence []string // substrings of the text output
+	}{
+		{"healthy", "ok", 0, []string{"SMART", "Nancy"}},
+		{"secret-rotated", "secret-invalid", 3, []string{"invalid-client-credentials", "Cerner-Correlation-Id"}},
+		{"access-denied", "edge-block", 4, []string{"Access denied", "edge-block"}},
+		{"empty-scopes", "scope-not-granted", 5, []string{"empty-scopes"}},
+		{"partial-scopes", "scope-not-granted", 5, []string{"scope-not-granted"}},
+		{"invalid-tenant", "tenant-mismatch", 5, []string{"invalid-tenant"}},
+		{"fhir-insufficient-scope", "fhir-access", 6, []string{"insufficient_scope"}},
+		{"outage", "server-outage", 7, []string{"503"}},
+		{"clock-skew", "ok", 0, []string{"clock"}},
+		{"slow", "server-outage", 7, []string{"server-outage"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			srv := startSandbox(t, sandbox.Options{Scenario: tc.scenario, SlowDelay: 5 * time.Second})
+			info := srv.Info()
+			args := []string{"probe", "--config", info.ConfigFile, "--cacert", info.CAFile}
+			if tc.scenario == "slow" {
+				args = append(args, "--timeout", "300ms")
+			}
+			out, errOut, code := runCLI(t, nil, "", append(args, "--json")...)
+			assertNoSecret(t, srv, out, errOut)
+			if code != tc.code {
+				t.Errorf("--json exit code = %d, want %d\nstderr: %s", code, tc.code, errOut)
+			}
+			var doc struct {
+				Diagnosis struct{ Top string } `json:"diagnosis"`
+				ExitCode  int                  `json:"exit_code"`
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatalf("stdout is not the JSON document alone: %v\n%s", err, out)
+			}
+			if doc.Diagnosis.Top != tc.top || doc.ExitCode != tc.code {
+				t.Errorf("top = %q exit_code = %d, want %q %d", doc.Diagnosis.Top, doc.ExitCode, tc.top, tc.code)
+			}
+
+			text, errOut, code := runCLI(t, nil, "", args...)
+			assertNoSecret(t, srv, text, errOut)
+			if code != tc.code {
+				t.Errorf("text exit code = %d, want %d", code, tc.code)
+			}
+			for _, e := range tc.evidence {
+				if !strings.Contains(text, e) {
+					t.Errorf("text output lacks %q:\n%s", e, text)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/probe"
+)
+
+// Deps are the operations the wizard performs. main wires them to config
+// and probe; tests pass fakes. Every function may be called from a goroutine
+// other than the one that runs Update.
+type Deps struct {
+	ConfigPath string
+	// Tenants lists the config's tenants; more than one shows a picker on
+	// Diagnose unless Options.Tenant names one.
+	Tenants    []string
+	LoadTenant func(name string) (config.Tenant, error)
+	Probe      func(ctx context.Context, t config.Tenant, onEvent func(probe.Event)) (*probe.Report, error)
+	TestToken  func(ctx context.Context, t config.Tenant, clientID string, secret config.Secret) probe.TokenOutcome
+	// Diff is the redacted unified diff the write would make.
+	Diff func(tenant, clientID string, secret config.Secret) (string, error)
+	// Write replaces the two values atomically, under a lock, with a backup.
+	Write      func(tenant, clientID string, secret config.Secret) (config.SaveResult, error)
+	ConsoleURL string
+	OpenURL    func(url string) error
+	SaveReport func(path string, s Session) error
+	Version    string
+}
+
+// Options are the user's choices from the command line.
+type Options struct {
+	// Tenant preselects a tenant; empty means the only one, or a picker.
+	Tenant string
+	// NoColor renders without any colour (NO_COLOR, --no-color).
+	NoColor bool
+	// ReportPath is where Summary saves the markdown report; default
+	// "fhirdoctor-report.md" in the working directory.
+	ReportPath string
+}
+
+func (o Options) reportPath() string {
+	if o.ReportPath != "" {
+		return o.ReportPath
+	}
+	return "fhirdoctor-report.md"
+}

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/probe"
+)
+
+// Every async job is a tea.Cmd that copies what it needs and returns one of
+// these messages; run tells a stale probe's messages from the current one's.
+
+type tenantLoadedMsg struct {
+	tenant config.Tenant
+	err    error
+}
+
+type probeEventMsg struct {
+	run   int
+	event probe.Event
+}
+
+type probeDoneMsg struct {
+	run    int
+	report *probe.Report
+	err    error
+}
+
+type tokenTestedMsg struct {
+	run     int
+	outcome probe.TokenOutcome
+}
+
+type diffMsg struct {
+	run  int
+	diff string
+	err  error
+}
+
+type configWrittenMsg struct {
+	result  config.SaveResult
+	err     error
+	aborted bool // the program was ending: nothing was written
+}
+
+type reloadedMsg struct {
+	tenant config.Tenant
+	err    error
+}
+
+type openedMsg struct{ err error }
+
+type reportSavedMsg struct {
+	path string
+	err  error
+}
+
+func loadTenantCmd(load func(string) (config.Tenant, error), name string) tea.Cmd {
+	return func() tea.Msg {
+		t, err := load(name)
+		return tenantLoadedMsg{tenant: t, err: err}
+	}
+}
+
+func reloadCmd(load func(string) (config.Tenant, error), name string) tea.Cmd {
+	return func() tea.Msg {
+		t, err := load(name)
+		return reloadedMsg{tenant: t, err: err}
+	}
+}
+
+// startProbe runs fn in its own goroutine and streams its events into the
+// program through ch; listen re-arms after each event until the run ends.
+// Sends give up when ctx ends, so a quitting program never strands it.
+func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, func(probe.Event)) (*probe.Report, error), t config.Tenant, run int) (chan tea.Msg, tea.Cmd) {
+	ch := make(chan tea.Msg, 16)
+	send := func(m tea.Msg) {
+		select {
+		case ch <- m:
+		case <-ctx.Done():
+		}
+	}
+	start := func() tea.Msg {
+		go func() {
+			defer close(ch)
+			rep, err := fn(ctx, t, func(e probe.Event) { send(probeEventMsg{run: run, event: e}) })
+			send(probeDoneMsg{run: run, report: rep, err: err})
+		}()
+		return nil
+	}
+	return ch, tea.Batch(start, listen(ch))
+}
+
+func listen(ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		m, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return m
+	}
+}
+
+func testTokenCmd(ctx context.Context, fn func(context.Context, config.Tenant, string, config.Secret) probe.TokenOutcome, t config.Tenant, id string, s config.Secret, run int) tea.Cmd {
+	return func() tea.Msg {
+		out := fn(ctx, t, id, s)
+		return tokenTestedMsg{run: run, outcome: out}
+	}
+}
+
+func diffCmd(fn func(string, string, config.Secret) (string, error), tenant, id string, s config.Secret, run int) tea.Cmd {
+	return func() tea.Msg {
+		d, err := fn(tenant, id, s)
+		return diffMsg{run: run, diff: d, err: err}
+	}
+}
+
+// writeCmd performs the one synchronous Deps.Write under guard, so Run can
+// wait for a write in progress and refuse to start one after quitting.
+func writeCmd(g *writeGuard, fn func(string, string, config.Secret) (config.SaveResult, error), tenant, id string, s config.Secret) tea.Cmd {
+	return func() tea.Msg {
+		var msg configWrittenMsg
+		ran := g.do(func() {
+			res, err := fn(tenant, id, s)
+			if err == nil {
+				g.record(res)
+			}
+			msg = configWrittenMsg{result: res, err: err}
+		})
+		if !ran {
+			return configWrittenMsg{aborted: true}
+		}
+		return msg
+	}
+}
+
+func openCmd(fn func(string) error, url string) tea.Cmd {
+	return func() tea.Msg {
+		if fn == nil {
+			return openedMsg{err: errNoBrowser}
+		}
+		return openedMsg{err: fn(url)}
+	}
+}
+
+func saveReportCmd(fn func(string, Session) error, path string, s Session) tea.Cmd {
+	return func() tea.Msg {
+		if fn == nil {
+			return reportSavedMsg{path: path, err: errNoReport}
+		}
+		return reportSavedMsg{path: path, err: fn(path, s)}
+	}
+}

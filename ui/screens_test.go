@@ -1,0 +1,219 @@
+package ui
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/fhirdoctor/fhirdoctor/probe"
+)
+
+// driver runs the wizard in a teatest program at 80x24 with a pinned
+// colour profile and keeps every byte the program wrote, so a test can
+// scan all frames for the secret.
+type driver struct {
+	t     *testing.T
+	tm    *teatest.TestModel
+	world *fakeWorld
+	mu    sync.Mutex
+	all   bytes.Buffer
+}
+
+func startWizard(t *testing.T, world *fakeWorld, deps Deps, opts Options) *driver {
+	t.Helper()
+	opts.NoColor = true
+	tm := teatest.NewTestModel(t, New(deps, opts),
+		teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	return &driver{t: t, tm: tm, world: world}
+}
+
+// waitFor blocks until the output written since the last wait holds s.
+func (d *driver) waitFor(s string) {
+	d.t.Helper()
+	teatest.WaitFor(d.t, io.TeeReader(d.tm.Output(), d), func(b []byte) bool {
+		return bytes.Contains(b, []byte(s))
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+func (d *driver) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.all.Write(p)
+}
+
+var namedKeys = map[string]rune{
+	"enter": tea.KeyEnter, "esc": tea.KeyEscape, "down": tea.KeyDown, "up": tea.KeyUp,
+	"tab": tea.KeyTab, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
+}
+
+// keys presses named keys ("enter", "down") or single characters.
+func (d *driver) keys(ks ...string) {
+	for _, k := range ks {
+		if code, ok := namedKeys[k]; ok {
+			d.tm.Send(tea.KeyPressMsg{Code: code})
+			continue
+		}
+		if k == "ctrl+c" {
+			d.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+			continue
+		}
+		r := []rune(k)[0]
+		d.tm.Send(tea.KeyPressMsg{Code: r, Text: k})
+	}
+}
+
+// final quits and returns the last screen as plain text.
+func (d *driver) final() (Model, string) {
+	d.t.Helper()
+	if err := d.tm.Quit(); err != nil {
+		d.t.Fatal(err)
+	}
+	fm, ok := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if !ok {
+		d.t.Fatal("final model is not a ui.Model")
+	}
+	rest, _ := io.ReadAll(d.tm.Output())
+	_, _ = d.Write(rest)
+	return fm, plain(fm.View().Content)
+}
+
+// plain renders a frame through the NoTTY profile: text only, so goldens
+// read as the screen reads.
+func plain(s string) string {
+	var b bytes.Buffer
+	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.NoTTY}
+	_, _ = w.WriteString(s)
+	return b.String()
+}
+
+func (d *driver) golden() Model {
+	d.t.Helper()
+	fm, screen := d.final()
+	if got := strings.Count(screen, "\n") + 1; got != 24 {
+		d.t.Errorf("screen has %d lines, want 24", got)
+	}
+	teatest.RequireEqualOutput(d.t, []byte(screen))
+	return fm
+}
+
+// TestScreens pins every screen at 80x24; regenerate with
+// go test ./ui/ -run TestScreens -update.
+func TestScreens(t *testing.T) {
+	toStep4 := func(d *driver, secret string) {
+		d.waitFor("Diagnosis")
+		d.keys("enter")
+		d.waitFor("Record")
+		d.keys("enter")
+		d.waitFor("Regenerate")
+		d.keys("enter")
+		d.waitFor("Client secret")
+		d.tm.Type(secret)
+		d.keys("enter")
+	}
+	tests := []struct {
+		name  string
+		top   probe.CauseID
+		opts  Options
+		multi bool
+		drive func(d *driver)
+	}{
+		{name: "diagnose", top: probe.CauseSecretInvalid, drive: func(d *driver) { d.waitFor("Diagnosis") }},
+		{name: "diagnose_evidence", top: probe.CauseSecretInvalid, drive: func(d *driver) {
+			d.waitFor("Diagnosis")
+			d.keys("down", "down", "down", "down", "e")
+			d.waitFor("scopes_supported")
+		}},
+		{name: "diagnose_edge_block", top: probe.CauseEdgeBlock, drive: func(d *driver) {
+			d.waitFor("unlikely")
+			d.keys("pgdown")
+			d.waitFor("Diagnosis")
+		}},
+		{name: "diagnose_tenant_picker", top: probe.CauseSecretInvalid, multi: true, drive: func(d *driver) {
+			d.waitFor("choose")
+			d.keys("down")
+			d.waitFor("staging")
+		}},
+		{name: "step1_status", top: probe.CauseSecretInvalid, drive: func(d *driver) {
+			d.waitFor("Diagnosis")
+			d.keys("enter")
+			d.waitFor("Record")
+			d.keys("y", "y")
+			d.tm.Type("never")
+			d.keys("down", "n")
+			d.waitFor("no")
+		}},
+		{name: "step2_regenerate", top: probe.CauseSecretInvalid, drive: func(d *driver) {
+			d.waitFor("Diagnosis")
+			d.keys("enter")
+			d.waitFor("Record")
+			d.keys("enter")
+			d.waitFor("Regenerate")
+			d.keys("down", "c")
+			d.waitFor("Copied")
+		}},
+		{name: "step3_update_rejected", top: probe.CauseSecretInvalid, drive: func(d *driver) {
+			d.waitFor("Diagnosis")
+			d.keys("enter")
+			d.waitFor("Record")
+			d.keys("enter")
+			d.waitFor("Regenerate")
+			d.keys("enter")
+			d.waitFor("echoed")
+			d.tm.Send(tea.PasteMsg{Content: "FAKE-two\tvalues\n"})
+			d.waitFor("whitespace")
+		}},
+		{name: "step4_test_ok", top: probe.CauseSecretInvalid, drive: func(d *driver) {
+			toStep4(d, fakeNewSecret)
+			d.waitFor("Write")
+		}},
+		{name: "step4_test_failed", top: probe.CauseSecretInvalid, drive: func(d *driver) {
+			toStep4(d, "FAKE-still-wrong")
+			d.waitFor("anyway")
+		}},
+		{name: "step5_verify", top: probe.CauseSecretInvalid, drive: func(d *driver) {
+			toStep4(d, fakeNewSecret)
+			d.waitFor("Write")
+			d.keys("w")
+			d.waitFor("backup")
+			d.keys("enter")
+			d.waitFor("passed")
+		}},
+		{name: "summary", top: probe.CauseSecretInvalid, drive: func(d *driver) {
+			toStep4(d, fakeNewSecret)
+			d.waitFor("Write")
+			d.keys("w")
+			d.waitFor("backup")
+			d.keys("enter")
+			d.waitFor("passed")
+			d.keys("enter")
+			d.waitFor("remains")
+			d.keys("r")
+			d.waitFor("Saved")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newFakeWorld(tt.top)
+			deps := w.deps()
+			if tt.multi {
+				deps.Tenants = []string{"default", "staging", "prod"}
+			}
+			d := startWizard(t, w, deps, tt.opts)
+			tt.drive(d)
+			d.golden()
+		})
+	}
+}
+
+func teatestGolden(t *testing.T, b []byte) {
+	t.Helper()
+	teatest.RequireEqualOutput(t, b)
+}
