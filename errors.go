@@ -28,10 +28,19 @@ func newDiagnosisError(code int, format string, args ...any) error {
 // errSilent is returned by commands that already told the user everything.
 var errSilent = errors.New("silent")
 
-func errorHandler(w io.Writer, styles fang.Styles, err error) {
-	var diag *diagnosisError
-	if errors.As(err, &diag) || errors.Is(err, errSilent) {
-		return
+// errorHandler prints an error as one plain line a script can grep, with
+// fang's styled header on a terminal. fang's own handler re-wraps and
+// capitalises the message, which mangles file paths ("Config.yaml:3:1").
+func errorHandler(streams *IOStreams) fang.ErrorHandler {
+	return func(w io.Writer, styles fang.Styles, err error) {
+		var diag *diagnosisError
+		if errors.As(err, &diag) || errors.Is(err, errSilent) {
+			return
+		}
+		if streams.StderrTTY {
+			fmt.Fprintf(w, "%s %s\n", styles.ErrorHeader.Render(), err)
+			return
+		}
+		fmt.Fprintf(w, "fhirdoctor: %s\n", err)
 	}
-	fang.DefaultErrorHandler(w, styles, err)
 }

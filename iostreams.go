@@ -17,6 +17,7 @@ type IOStreams struct {
 	// StdinTTY and StdoutTTY say whether a person is at the keyboard.
 	StdinTTY  bool
 	StdoutTTY bool
+	StderrTTY bool
 }
 
 func newSystemIO() *IOStreams {
@@ -27,6 +28,7 @@ func newSystemIO() *IOStreams {
 		Getenv:    os.Getenv,
 		StdinTTY:  term.IsTerminal(os.Stdin.Fd()),
 		StdoutTTY: term.IsTerminal(os.Stdout.Fd()),
+		StderrTTY: term.IsTerminal(os.Stderr.Fd()),
 	}
 }
 

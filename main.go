@@ -31,7 +31,7 @@ func run(ctx context.Context, io *IOStreams, args []string) int {
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(versionString()),
 		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
-		fang.WithErrorHandler(errorHandler),
+		fang.WithErrorHandler(errorHandler(io)),
 	)
 	return exitCode(err)
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"time"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -45,6 +47,15 @@ func FuzzEditRoundTrip(f *testing.F) {
 		{"styles.yaml", "prod", PathClientID},
 	}
 	f.Fuzz(func(t *testing.T, value string, which uint8) {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				panic(fmt.Sprintf("HANG %q %d", value, which))
+			}
+		}()
 		tg := targets[int(which)%len(targets)]
 		file, err := Parse(tg.input, inputs[tg.input])
 		if err != nil {

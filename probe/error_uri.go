@@ -2,8 +2,11 @@ package probe
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 )
+
+var urnRE = regexp.MustCompile(`(?i)urn:`)
 
 // errorURI is Cerner's error_uri decoded:
 // https://authorization.cerner.com/errors/{urn}/instances/{id}?client=..&tenant=..
@@ -37,8 +40,9 @@ func decodeErrorURI(raw string) (e errorURI, ok bool) {
 		if len(rest) >= 3 && rest[1] == "instances" {
 			e.Instance = unescapePath(rest[2])
 		}
-	} else if i := strings.Index(strings.ToLower(unescapePath(path)), "urn:"); i >= 0 {
-		e.URN = unescapePath(path)[i:]
+	} else if loc := urnRE.FindStringIndex(unescapePath(path)); loc != nil {
+		// A regexp, not ToLower+Index: lowering can change byte offsets.
+		e.URN = unescapePath(path)[loc[0]:]
 	}
 	e.URN = strings.TrimRight(e.URN, "/")
 	if !strings.HasPrefix(strings.ToLower(e.URN), "urn:") {

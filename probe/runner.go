@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// panicGrace is how long the runner waits, after a check's deadline, for
+// timeoutGrace is how long the runner waits, after a check's deadline, for
 // the check to return its own (better classified) result before giving up
 // on it.
-const panicGrace = time.Second
+const timeoutGrace = time.Second
 
 // validateGraph rejects unknown dependencies and cycles: a programming
 // error in the catalogue, caught before anything runs.
@@ -165,7 +165,7 @@ func runOne(ctx context.Context, c check, s *state, timeout time.Duration) Resul
 	case <-cctx.Done():
 		// Checks honour their context and usually return at once with a
 		// classified timeout; wait briefly for that.
-		grace := time.NewTimer(panicGrace)
+		grace := time.NewTimer(timeoutGrace)
 		select {
 		case r = <-ch:
 		case <-grace.C:

@@ -59,12 +59,12 @@ type person struct {
 
 // sandboxPatients mirror the ids of Cerner's public sandbox; the data is invented.
 var sandboxPatients = []person{
-	{"12724066", "SMART", "NANCY", "female", "1980-08-11", "1730", "8165551234"},
-	{"12724067", "SMART", "JOE", "male", "1976-04-29", "1731", "8165551235"},
-	{"12724065", "SMART", "HAILEY", "female", "2010-02-14", "1729", "8165551236"},
-	{"12724068", "SMART", "FRED", "male", "1947-10-03", "1732", "8165551237"},
-	{"12724070", "SMART", "WILMA", "female", "1949-05-21", "1734", "8165551238"},
-	{"12724071", "SMART", "TIMMY", "male", "2019-12-01", "1735", "8165551239"},
+	{"12724066", "SMART", "Nancy", "female", "1980-08-11", "1730", "8165551234"},
+	{"12724067", "SMART", "Joe", "male", "1976-04-29", "1731", "8165551235"},
+	{"12724065", "SMART", "Hailey", "female", "2010-02-14", "1729", "8165551236"},
+	{"12724068", "SMART", "Fred", "male", "1947-10-03", "1732", "8165551237"},
+	{"12724070", "SMART", "Wilma", "female", "1949-05-21", "1734", "8165551238"},
+	{"12724071", "SMART", "Timmy", "male", "2019-12-01", "1735", "8165551239"},
 }
 
 func newFHIRStore(base string) *fhirStore {
@@ -107,7 +107,7 @@ func newFHIRStore(base string) *fhirStore {
 	st.add(&record{typ: "Encounter", id: "97953480", patient: "12724066", body: encounterBody("12724066", "IMP", "inpatient encounter", "Inpatient", "2025-06-02T08:00:00.000Z", "2025-06-04T11:30:00.000Z")})
 	st.add(&record{typ: "Encounter", id: "97953491", patient: "12724067", body: encounterBody("12724067", "AMB", "ambulatory", "Office Visit", "2025-11-20T09:00:00.000Z", "2025-11-20T09:40:00.000Z")})
 
-	note := []byte("<html><body><h1>Progress Note</h1><p>SMART, NANCY. Seen for follow-up. Vitals stable. FAKE sandbox document.</p></body></html>")
+	note := []byte("<html><body><h1>Progress Note</h1><p>SMART, Nancy. Seen for follow-up. Vitals stable. FAKE sandbox document.</p></body></html>")
 	st.add(&record{typ: "Binary", id: "XR-197198634", patient: "12724066", raw: note, rawType: "text/html", body: map[string]any{
 		"contentType": "text/html",
 		"data":        base64.StdEncoding.EncodeToString(note),
@@ -122,7 +122,7 @@ func newFHIRStore(base string) *fhirStore {
 		"category": []map[string]any{{
 			"coding": []map[string]string{{"system": "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category", "code": "clinical-note", "display": "Clinical Note"}},
 		}},
-		"subject": map[string]string{"reference": "Patient/12724066", "display": "SMART, NANCY"},
+		"subject": map[string]string{"reference": "Patient/12724066", "display": "SMART, Nancy"},
 		"date":    "2026-01-05T15:10:00.000Z",
 		"author":  []map[string]string{{"reference": "Practitioner/" + PractitionerID}},
 		"content": []map[string]any{{

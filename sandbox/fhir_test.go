@@ -19,7 +19,7 @@ func TestFHIRReads(t *testing.T) {
 		want   string // substring of the body
 	}{
 		{"patient Nancy", "/Patient/12724066", 200, `"family": "SMART"`},
-		{"patient Joe", "/Patient/12724067", 200, `"JOE"`},
+		{"patient Joe", "/Patient/12724067", 200, `"text": "SMART, Joe"`},
 		{"unknown patient", "/Patient/1", 404, `"not-found"`},
 		{"observations", "/Observation?patient=12724066&_count=1", 200, `"relation": "next"`},
 		{"observations by subject", "/Observation?subject=Patient/12724067", 200, `"M-197198611"`},
@@ -38,7 +38,7 @@ func TestFHIRReads(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := get(t, s, base+tt.path, tok)
 			if r.status != tt.status || !strings.Contains(string(r.body), tt.want) {
-				t.Fatalf("status %d (want %d), body lacks %q:\n%.400s", r.status, tt.status, tt.want, r.body)
+				t.Fatalf("status %d (want %d), body lacks %q:\n%.400s", r.status, tt.status, tt.want, r)
 			}
 			if !strings.HasPrefix(r.header.Get("Content-Type"), "application/fhir+json") {
 				t.Errorf("Content-Type %s", r.header.Get("Content-Type"))
@@ -66,7 +66,7 @@ func TestFHIRReads(t *testing.T) {
 		req.Header.Set("Accept", "text/html")
 		r := do(t, client(s), req)
 		if r.status != 200 || !strings.Contains(string(r.body), "Progress Note") {
-			t.Errorf("raw binary: %d %.100s", r.status, r.body)
+			t.Errorf("raw binary: %d %.100s", r.status, r)
 		}
 	})
 }
@@ -98,7 +98,7 @@ func TestFHIRAuthErrors(t *testing.T) {
 				t.Errorf("status %d (want %d), WWW-Authenticate %q", r.status, tt.status, r.header.Get("WWW-Authenticate"))
 			}
 			if r.json(t)["resourceType"] != "OperationOutcome" {
-				t.Errorf("body is not an OperationOutcome: %s", r.body)
+				t.Errorf("body is not an OperationOutcome: %s", r)
 			}
 			if !strings.Contains(r.header.Get("WWW-Authenticate"), `realm="`) {
 				t.Errorf("no realm in %q", r.header.Get("WWW-Authenticate"))
@@ -121,5 +121,28 @@ func TestScenarioFHIRInsufficientScope(t *testing.T) {
 	if r.status != 403 || !strings.Contains(r.header.Get("WWW-Authenticate"), `error="insufficient_scope"`) ||
 		r.json(t)["resourceType"] != "OperationOutcome" {
 		t.Errorf("status %d, WWW-Authenticate %q", r.status, r.header.Get("WWW-Authenticate"))
+	}
+}
+
+func TestIntrospectAndRevoke(t *testing.T) {
+	s := start(t, Options{})
+	tok := systemToken(t, s)
+	introspect := func() map[string]any {
+		return postForm(t, s, "https://"+s.host+"/tokeninfo", url.Values{"token": {tok}}, "").json(t)
+	}
+	if got := introspect(); got["active"] != true || got["scope"] != ConfiguredScopes || got["client_id"] != SystemClientID {
+		t.Errorf("introspection of a live token: %v", got)
+	}
+	if r := postForm(t, s, s.Info().TokenURL+"/revoke", url.Values{"token": {tok}}, ""); r.status != 200 {
+		t.Fatalf("revoke: %d", r.status)
+	}
+	if got := introspect(); got["active"] != false {
+		t.Errorf("revoked token still active: %v", got)
+	}
+	if r := get(t, s, s.Info().FHIRBaseURL+"/Patient/12724066", tok); r.status != 401 {
+		t.Errorf("revoked token reads: %d", r.status)
+	}
+	if r := get(t, s, strings.TrimSuffix(s.authorizeURL(), "/personas/provider/authorize")+"/authorizations", ""); r.status != 200 {
+		t.Errorf("manage page: %d", r.status)
 	}
 }

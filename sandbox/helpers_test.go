@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -50,11 +51,19 @@ type reply struct {
 	body   []byte
 }
 
+// tokenFields matches token values in a body, so failure messages never print one.
+var tokenFields = regexp.MustCompile(`"(access_token|id_token|refresh_token|client_secret)":\s*"[^"]*"`)
+
+// String is the body with tokens and secrets masked, for failure messages.
+func (r reply) String() string {
+	return tokenFields.ReplaceAllString(string(r.body), `"$1": "***"`)
+}
+
 func (r reply) json(t *testing.T) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
-		t.Fatalf("status %d: body is not JSON: %v\n%.300s", r.status, err, r.body)
+		t.Fatalf("status %d: body is not JSON: %v\n%.300s", r.status, err, r)
 	}
 	return m
 }
@@ -121,7 +130,7 @@ func systemToken(t *testing.T, s *Server) string {
 	t.Helper()
 	r := requestToken(t, s, configured(t, s).Tenants["default"].Cerner.SystemApp.ClientSecret, ConfiguredScopes)
 	if r.status != http.StatusOK {
-		t.Fatalf("token: status %d: %s", r.status, r.body)
+		t.Fatalf("token: status %d: %s", r.status, r)
 	}
 	return r.json(t)["access_token"].(string)
 }

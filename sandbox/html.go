@@ -69,3 +69,10 @@ var errorPageTmpl = template.Must(template.New("error").Parse(`<!DOCTYPE html>
 <p class="note">Quote the correlation id when you contact support.</p>
 </body></html>
 `))
+
+var managePageTmpl = template.Must(template.New("manage").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Manage authorizations</title>` + pageStyle + `</head>
+<body><header><h1>Manage authorizations <small class="note">fhirdoctor sandbox (FAKE)</small></h1></header>
+<p>Applications you authorized: <code>{{.}}</code>. The sandbox keeps no long-lived grants to revoke.</p>
+</body></html>
+`))

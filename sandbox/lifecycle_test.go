@@ -229,3 +229,37 @@ func TestLogHoldsNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestListenAddresses(t *testing.T) {
+	tests := []struct {
+		addr     string
+		wantHost string
+	}{
+		{"", "127.0.0.1"},
+		{"127.0.0.1:0", "127.0.0.1"},
+		{"localhost:0", "localhost"},
+		{"[::1]:0", "::1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			s, err := Start(Options{Addr: tt.addr})
+			if err != nil {
+				if strings.Contains(tt.addr, "::1") {
+					t.Skipf("no IPv6 loopback here: %v", err)
+				}
+				t.Fatal(err)
+			}
+			defer s.Close()
+			host, _, _ := net.SplitHostPort(s.host)
+			if host != tt.wantHost {
+				t.Errorf("URL host %s, want %s", host, tt.wantHost)
+			}
+			if r := get(t, s, s.Info().FHIRBaseURL+"/metadata", ""); r.status != 200 {
+				t.Errorf("metadata over %s: %d", s.host, r.status)
+			}
+		})
+	}
+	if _, err := Start(Options{Addr: "127.0.0.1:notaport"}); err == nil || !strings.Contains(err.Error(), "127.0.0.1:notaport") {
+		t.Errorf("bad address: %v", err)
+	}
+}

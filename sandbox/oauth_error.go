@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -42,13 +43,17 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, correlationID, tenant st
 	writeJSON(w, e.status, "application/json;charset=UTF-8", body)
 }
 
+// writeJSON encodes without HTML escaping so URLs read as Cerner sends them (& not \u0026).
 func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(buf.Bytes())
 }

@@ -36,7 +36,7 @@ func authorize(t *testing.T, s *Server, p url.Values) url.Values {
 	t.Helper()
 	r := get(t, s, s.Info().AuthorizeURL+"?"+p.Encode(), "")
 	if r.status != http.StatusFound {
-		t.Fatalf("authorize: status %d, want a redirect: %.300s", r.status, r.body)
+		t.Fatalf("authorize: status %d, want a redirect: %.300s", r.status, r)
 	}
 	loc, err := url.Parse(r.header.Get("Location"))
 	if err != nil || loc.Scheme+"://"+loc.Host+loc.Path != DefaultProviderRedirectURI {
@@ -67,11 +67,11 @@ func TestProviderFlow(t *testing.T) {
 	}
 	r := exchange(t, s, q.Get("code"), verifier)
 	if r.status != 200 || r.header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("exchange: %d %s", r.status, r.body)
+		t.Fatalf("exchange: %d %s", r.status, r)
 	}
 	body := r.json(t)
 	if body["patient"] != TestPatientID || body["token_type"] != "Bearer" || body["expires_in"] != float64(570) || body["scope"] != ProviderScopes {
-		t.Errorf("token response: %v", body)
+		t.Errorf("token response: patient %v, token_type %v, expires_in %v, scope %v", body["patient"], body["token_type"], body["expires_in"], body["scope"])
 	}
 	claims := verifyJWT(t, s, body["id_token"].(string))
 	if claims["fhirUser"] != s.Info().FHIRBaseURL+"/Practitioner/"+PractitionerID || claims["aud"] != ProviderClientID ||
@@ -94,7 +94,7 @@ func TestProviderFlow(t *testing.T) {
 		r := exchange(t, s, q.Get("code"), verifier)
 		if r.status != 400 || r.json(t)["error"] != "invalid_grant" ||
 			urnOf(t, r.json(t)["error_uri"].(string)) != urnPrefix+"token:code-invalid-or-expired" {
-			t.Fatalf("reuse: %d %s", r.status, r.body)
+			t.Fatalf("reuse: %d %s", r.status, r)
 		}
 		if r := get(t, s, s.Info().FHIRBaseURL+"/Patient/"+TestPatientID, tok); r.status != 401 {
 			t.Errorf("token of a replayed code still works: %d", r.status)
@@ -114,7 +114,7 @@ func TestRFC7636AppendixB(t *testing.T) {
 	p := authorizeParams(s, verifier)
 	p.Set("code_challenge", challenge)
 	if r := exchange(t, s, authorize(t, s, p).Get("code"), verifier); r.status != 200 {
-		t.Errorf("appendix B pair refused: %d %s", r.status, r.body)
+		t.Errorf("appendix B pair refused: %d %s", r.status, r)
 	}
 }
 
@@ -156,7 +156,7 @@ func TestProviderExchangeErrors(t *testing.T) {
 			}
 			r := postForm(t, s, s.Info().TokenURL, form, auth)
 			if r.status != tt.status {
-				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r)
 			}
 			body := r.json(t)
 			if body["error"] != tt.code || urnOf(t, body["error_uri"].(string)) != urnPrefix+tt.urn {
@@ -236,12 +236,12 @@ func TestConsentPage(t *testing.T) {
 			page := get(t, s, s.Info().AuthorizeURL+"?"+authorizeParams(s, verifier).Encode(), "")
 			m := requestIDField.FindSubmatch(page.body)
 			if page.status != 200 || m == nil || !strings.Contains(string(page.body), "patient/Patient.read") {
-				t.Fatalf("consent page: %d %.300s", page.status, page.body)
+				t.Fatalf("consent page: %d %.300s", page.status, page)
 			}
 			tt.form.Set("request_id", string(m[1]))
 			r := postForm(t, s, s.Info().AuthorizeURL, tt.form, "")
 			if r.status != tt.status {
-				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r.body)
+				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r)
 			}
 			if tt.status == 200 {
 				if !strings.Contains(string(r.body), "Sign-in failed") {

@@ -15,6 +15,8 @@ func (s *Server) tlsRoutes() http.Handler {
 	mux.HandleFunc(hostsOAuth+"/token/revoke", s.handleRevoke)
 	mux.HandleFunc(oauth+"/token/revoke", s.handleRevoke)
 	mux.HandleFunc(oauth+"/personas/provider/authorize", s.handleAuthorize)
+	mux.HandleFunc("GET "+oauth+"/authorizations", s.handleManage)
+	mux.HandleFunc("/tokeninfo", s.handleIntrospect)
 	mux.HandleFunc("GET /jwk", s.handleJWKS)
 	mux.HandleFunc("GET /errors/{urn}/instances/{corr}", s.handleErrorPage)
 	mux.HandleFunc("/r4/{tenant}/.well-known/smart-configuration", s.handleSmartConfiguration)

@@ -25,7 +25,7 @@ import (
 type Options struct {
 	Scenario     string        // "" = "healthy"; see Scenarios()
 	Addr         string        // TLS listen address, "" = "127.0.0.1:0"
-	Latency      time.Duration // added before every answer (cancellable by the request context)
+	Latency      time.Duration // added before every answer of the TLS host (cancellable by the request context); the console is never delayed
 	SlowDelay    time.Duration // scenario "slow": each answer waits this long (default 30s) or until the client gives up
 	AutoApprove  bool          // provider authorize approves at once (headless tests)
 	Dir          string        // where ca.pem and config.yaml are written; "" = a new temp dir that Close removes

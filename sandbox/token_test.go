@@ -37,13 +37,13 @@ func TestScenarioTokenOutcomes(t *testing.T) {
 			cfg := configured(t, s).Tenants["default"].Cerner.SystemApp
 			r := requestToken(t, s, cfg.ClientSecret, cfg.Scopes)
 			if r.status != tt.status {
-				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r.body)
+				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r)
 			}
 			corr := r.header.Get("Cerner-Correlation-Id")
 			switch {
 			case tt.plainBody != "":
 				if !strings.Contains(string(r.body), tt.plainBody) || strings.Contains(r.header.Get("Content-Type"), "json") {
-					t.Errorf("want a non-JSON body with %q, got %s: %q", tt.plainBody, r.header.Get("Content-Type"), r.body)
+					t.Errorf("want a non-JSON body with %q, got %s: %q", tt.plainBody, r.header.Get("Content-Type"), r)
 				}
 				if corr != "" {
 					t.Errorf("Cerner-Correlation-Id %q on a response the OAuth server never made", corr)
@@ -123,7 +123,7 @@ func TestTokenRequestErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := postForm(t, s, s.Info().TokenURL, tt.form, tt.auth)
 			if r.status != tt.status {
-				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r)
 			}
 			body := r.json(t)
 			if body["error"] != tt.code {
@@ -159,7 +159,7 @@ func TestTokenEndpointProtocol(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "scope": {"system/Patient.rs"}}
 		r := postForm(t, s, old, form, basic(SystemClientID, fakeSecret(1)))
 		if r.status != 200 || r.json(t)["scope"] != "system/Patient.rs" {
-			t.Errorf("older form with a v2 scope: %d %s", r.status, r.body)
+			t.Errorf("older form with a v2 scope: %d %s", r.status, r)
 		}
 	})
 	t.Run("other tenant in the URL", func(t *testing.T) {
@@ -167,7 +167,7 @@ func TestTokenEndpointProtocol(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "scope": {"system/Patient.read"}}
 		r := postForm(t, s, other, form, basic(SystemClientID, fakeSecret(1)))
 		if r.status != 400 || urnOf(t, r.json(t)["error_uri"].(string)) != urnPrefix+"token:invalid-tenant" {
-			t.Errorf("other tenant: %d %s", r.status, r.body)
+			t.Errorf("other tenant: %d %s", r.status, r)
 		}
 	})
 }
@@ -195,7 +195,7 @@ func TestBasicEncoding(t *testing.T) {
 			}
 			form := url.Values{"grant_type": {"client_credentials"}, "scope": {"system/Patient.read"}}
 			if r := postForm(t, s, s.Info().TokenURL, form, tt.auth); r.status != tt.status {
-				t.Errorf("status %d, want %d: %s", r.status, tt.status, r.body)
+				t.Errorf("status %d, want %d: %s", r.status, tt.status, r)
 			}
 		})
 	}

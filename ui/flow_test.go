@@ -93,7 +93,7 @@ func TestQuitWaitsForWrite(t *testing.T) {
 	d.waitFor("Finishing")
 	close(release)
 	// No Quit from the test: the program must end by itself once written.
-	fm, ok := d.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	fm, ok := d.tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(Model)
 	if !ok {
 		t.Fatal("final model is not a ui.Model")
 	}

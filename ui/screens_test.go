@@ -40,7 +40,7 @@ func (d *driver) waitFor(s string) {
 	d.t.Helper()
 	teatest.WaitFor(d.t, io.TeeReader(d.tm.Output(), d), func(b []byte) bool {
 		return bytes.Contains(b, []byte(s))
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func (d *driver) Write(p []byte) (int, error) {
@@ -76,7 +76,7 @@ func (d *driver) final() (Model, string) {
 	if err := d.tm.Quit(); err != nil {
 		d.t.Fatal(err)
 	}
-	fm, ok := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	fm, ok := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(60*time.Second)).(Model)
 	if !ok {
 		d.t.Fatal("final model is not a ui.Model")
 	}

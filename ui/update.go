@@ -82,8 +82,15 @@ func (u *updateModel) forward(msg tea.Msg) tea.Cmd {
 }
 
 // secret is the value typed so far, as a Secret (never as text on screen).
+// secret is the field's value as it will be tested and written: normalised
+// when it can be, so the fingerprint shown while pasting is the one Step 4
+// shows (a wrapped paste would otherwise show the quotes' fingerprint).
 func (u *updateModel) secret() config.Secret {
-	return config.NewSecret(u.inputs[fieldSecret].Value())
+	v := u.inputs[fieldSecret].Value()
+	if n, err := normalizePasted(v); err == nil {
+		v = n
+	}
+	return config.NewSecret(v)
 }
 
 func (m *Model) enterUpdate() tea.Cmd {

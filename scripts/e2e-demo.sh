@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Drives the real binary through `fhirdoctor demo` in tmux at 80x24, as a new
+# user would: reads the screen, opens the console link (with curl, as the
+# browser would), regenerates the secret, pastes it, tests, writes, verifies
+# and reaches the summary. Fails if a screen ever shows the new secret.
+#   scripts/e2e-demo.sh            (needs tmux, curl, jq)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in tmux curl jq; do
+  command -v "$tool" >/dev/null || { echo "e2e: $tool is required"; exit 1; }
+done
+
+work=$(mktemp -d)
+sock="$work/tmux.sock"
+session=fhirdoctor-e2e
+screens="$work/screens.txt"
+cleanup() { tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+go build -o "$work/fhirdoctor" .
+tmux -S "$sock" new-session -d -s "$session" -x 80 -y 24 \
+  "cd '$work' && TERM=xterm-256color ./fhirdoctor demo; echo \"EXIT=\$?\" > '$work/exit'; sleep 30"
+
+screen() { tmux -S "$sock" capture-pane -p -t "$session" | tee -a "$screens"; }
+keys() { tmux -S "$sock" send-keys -t "$session" "$@"; }
+# wait_for TEXT: poll the screen until it shows TEXT (30 s at most).
+wait_for() {
+  for _ in $(seq 1 300); do
+    if screen | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "e2e: timed out waiting for: $1"; echo "--- screen:"; screen; exit 1
+}
+
+wait_for "invalid_client"
+wait_for "Read Patient             needs token"
+keys PageDown
+wait_for "secret-invalid  confirmed"
+echo "e2e: Diagnose shows secret-invalid confirmed"
+keys Enter
+wait_for "Step 1 · Verify application status"
+console=$(screen | grep -oE 'http://127\.0\.0\.1:[0-9]+/console' | head -1)
+[ -n "$console" ] || { echo "e2e: no console link on Step 1"; exit 1; }
+keys y; sleep 0.2; keys y; sleep 0.2; keys -l "never"; keys Enter; sleep 0.2; keys y; sleep 0.2; keys y
+wait_for "Has the client secret been rotated?   yes"
+keys Enter
+wait_for "Step 2 · Regenerate credentials"
+keys Enter
+wait_for "Step 3 · Update configuration"
+
+# The console page's button POSTs here; the browser would show the secret.
+curl -fsS "$console" | grep -q "Regenerate" || { echo "e2e: console page lacks the Regenerate button"; exit 1; }
+secret=$(curl -fsS -X POST "$console/regenerate" | jq -r .client_secret)
+[ -n "$secret" ] && [ "$secret" != null ] || { echo "e2e: console gave no secret"; exit 1; }
+# Paste it the way terminals do (bracketed), with the quotes people copy.
+tmux -S "$sock" set-buffer -- "\"$secret\""
+tmux -S "$sock" paste-buffer -p -t "$session"
+wait_for "•••••• sha256:"
+keys Enter
+wait_for "Step 4 · Test new credentials"
+wait_for "Token issued"
+keys w
+wait_for "Wrote"
+keys Enter
+wait_for "Step 5 · Verify end-to-end"
+wait_for "checks passed"
+screen | grep -qE '✓ ([0-9]+) of \1 checks passed' || { echo "e2e: not every check passed"; screen; exit 1; }
+keys Enter
+wait_for "Summary"
+wait_for "→ sha256:"
+keys Enter
+for _ in $(seq 1 100); do [ -f "$work/exit" ] && break; sleep 0.1; done
+[ "$(cat "$work/exit" 2>/dev/null)" = "EXIT=0" ] || { echo "e2e: demo did not exit 0: $(cat "$work/exit" 2>/dev/null)"; exit 1; }
+if grep -qF -- "$secret" "$screens"; then
+  echo "e2e: a screen showed the new secret"; exit 1
+fi
+echo "e2e: demo rotated the secret through the five steps; N of N checks passed; no screen showed the secret"
