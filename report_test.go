@@ -11,7 +11,12 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+// updating reports -update, the flag teatest's golden package already
+// defines for every test binary that imports it (this one does).
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // normalizeReport replaces what differs between runs (ports, temp dirs,
 // dates, durations, correlation ids) so the rest is compared byte for byte.
@@ -38,7 +43,7 @@ func normalizeReport(s, dir string) string {
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)
-	if *update {
+	if updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -13,8 +13,9 @@ import (
 	"github.com/goccy/go-yaml/token"
 )
 
-// ErrKeyNotFound is wrapped when a path to edit does not exist in the file.
-// fhirdoctor does not add keys: it would have to guess where they belong.
+// ErrKeyNotFound is wrapped when a path to edit does not exist in the file
+// and cannot be added: Set adds only a missing last key, and only to a block
+// mapping; it never creates mappings, which would mean guessing layout.
 var ErrKeyNotFound = errors.New("key not found")
 
 // ErrEdit is wrapped when an edit cannot be made safely; the file content is
@@ -60,6 +61,11 @@ func (f *File) set(tenant string, path []string, value string) error {
 		}
 		var merged bool
 		mv, merged = t.lookup(cur, key)
+		if mv == nil && i == len(path)-1 {
+			if err := f.insertKey(cur, tenant, path, value); err == nil {
+				return nil
+			}
+		}
 		if mv == nil {
 			return fmt.Errorf("%s: tenant %q has no `%s`; add `%s:` to the file by hand first: %w",
 				t.pos(parentKey), tenant, strings.Join(path[:i+1], "."), key, ErrKeyNotFound)
@@ -226,10 +232,13 @@ func (f *File) verifyEdit(out []byte, tenant string, path []string, value string
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	for _, k := range slices.Sorted(maps.Keys(before)) {
-		if v := before[k]; k != leafKey(target) && after[k] != v {
+	for _, k := range slices.Sorted(maps.Keys(after)) {
+		if v, ok := before[k]; k != leafKey(target) && (!ok || after[k] != v) {
 			return nil, fmt.Errorf("the value is shared (anchor/alias) with `%s`, which would change too; edit by hand", strings.ReplaceAll(k, "\x00", "."))
 		}
+	}
+	if len(after) < len(before) {
+		return nil, errors.New("the edit removed other values")
 	}
 	return nt, nil
 }
@@ -269,4 +278,44 @@ func (t *tree) leaves() (map[string]string, error) {
 		return nil
 	}
 	return out, walk(t.root, nil, 0)
+}
+
+// insertKey adds the missing last key of path to block mapping m, as a new
+// line just above m's first key with the same indentation: the one place
+// that needs no guessing about where the mapping ends.
+func (f *File) insertKey(m ast.Node, tenant string, path []string, value string) error {
+	t := f.tree
+	es, ok := entries(m)
+	if !ok || len(es) == 0 {
+		return errors.New("not a mapping with entries")
+	}
+	if mn, ok := m.(*ast.MappingNode); ok && mn.IsFlowStyle {
+		return errors.New("flow mapping")
+	}
+	kp := es[0].Key.GetToken().Position
+	if kp.Line < 1 || kp.Line > len(t.lines) {
+		return errors.New("cannot locate the mapping")
+	}
+	lineStart := t.lines[kp.Line-1]
+	keyOff, ok := offsetOf(t.src, t.lines, kp.Line, kp.Column)
+	if !ok || strings.Trim(string(t.src[lineStart:keyOff]), " ") != "" {
+		return errors.New("the mapping does not start its own line")
+	}
+	key := path[len(path)-1]
+	if !plainOK(key) {
+		return errors.New("key needs quoting")
+	}
+	eol := "\n"
+	if bytes.Contains(t.src, []byte("\r\n")) {
+		eol = "\r\n"
+	}
+	indent := string(t.src[lineStart:keyOff])
+	for _, st := range []quoteStyle{stylePlain, styleDouble} {
+		out := splice(f.src, lineStart, lineStart, indent+key+": "+render(value, st)+eol)
+		if nt, err := f.verifyEdit(out, tenant, path, value); err == nil {
+			f.src, f.tree = out, nt
+			return nil
+		}
+	}
+	return errors.New("the inserted key does not read back")
 }

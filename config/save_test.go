@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -385,5 +386,62 @@ func TestSaveReadOnlyDir(t *testing.T) {
 	}
 	if mustRead(t, p) != validConfig {
 		t.Error("the original changed")
+	}
+}
+
+// TestSaveConcurrentWriters races several writers loaded from the same
+// content: exactly one wins, the others are refused, and the file holds the
+// winner's bytes, never a mix.
+func TestSaveConcurrentWriters(t *testing.T) {
+	dir := t.TempDir()
+	p := writeTemp(t, dir, validConfig)
+	const n = 8
+	files := make([]*File, n)
+	for i := range files {
+		f, err := Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Set("", PathClientID, fmt.Sprintf("%08d-2222-4333-8444-555555555555", i)); err != nil {
+			t.Fatal(err)
+		}
+		files[i] = f
+	}
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for _, f := range files {
+		go func() {
+			<-start
+			_, err := f.Save(SaveOptions{NoBackup: true})
+			errs <- err
+		}()
+	}
+	close(start)
+	wins := 0
+	for range n {
+		err := <-errs
+		switch {
+		case err == nil:
+			wins++
+		case errors.Is(err, ErrLocked), errors.Is(err, ErrChangedOnDisk):
+		default:
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d writers won, want 1", wins)
+	}
+	got := mustRead(t, p)
+	matched := 0
+	for _, f := range files {
+		if got == string(f.Bytes()) {
+			matched++
+		}
+	}
+	if matched != 1 {
+		t.Error("the file holds no single writer's content")
+	}
+	if l := leftovers(t, dir); len(l) != 0 {
+		t.Errorf("left behind: %v", l)
 	}
 }

@@ -23,6 +23,9 @@ type authority struct {
 	caPEM []byte
 	pool  *x509.CertPool
 	leaf  tls.Certificate
+	// The CA itself, kept so hostile modes can sign variant leaves.
+	ca    *x509.Certificate
+	caKey *ecdsa.PrivateKey
 }
 
 // newAuthority creates a fresh ECDSA P-256 CA and a leaf for loopback plus extraHost
@@ -83,6 +86,8 @@ func newAuthority(now time.Time, extraHost string) (*authority, error) {
 		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
 		pool:  pool,
 		leaf:  tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: leafKey},
+		ca:    ca,
+		caKey: caKey,
 	}, nil
 }
 

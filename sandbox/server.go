@@ -34,6 +34,11 @@ type Options struct {
 	// ProviderRedirectURI is the registered redirect of the provider app; default DefaultProviderRedirectURI.
 	ProviderRedirectURI string
 	Log                 io.Writer // optional request log; never secrets or tokens
+
+	// Hostile turns the server into a broken or malicious one (see HostileModes); "" = none.
+	Hostile         string
+	TrickleInterval time.Duration // hostile "trickle": pause between body bytes (default 1s)
+	RedirectStatus  int           // hostile "redirect-other-host": 301, 302, 303, 307 or 308 (default 307)
 }
 
 // defaultSlowDelay outlasts fhirdoctor's default --timeout of 10 s.
@@ -65,6 +70,7 @@ type Server struct {
 	data     *fhirStore
 	config   []byte
 	offset   atomic.Int64 // added to the wall clock; tests move time forward with it
+	hostile  hostileState
 
 	ctx      context.Context // cancelled by Close so slow answers end
 	cancel   context.CancelFunc
@@ -89,6 +95,9 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := lookupHostile(opts.Hostile); err != nil {
+		return nil, err
+	}
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
 	}
@@ -105,7 +114,7 @@ func Start(opts Options) (*Server, error) {
 		grants:   make(map[string]*grant),
 		codes:    make(map[string]*authCode),
 		requests: make(map[string]*authRequest),
-		serveErr: make(chan error, 2),
+		serveErr: make(chan error, 3),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.start(); err != nil {
@@ -132,6 +141,13 @@ func (s *Server) start() error {
 	if s.auth, err = newAuthority(time.Now(), extra); err != nil {
 		return s.abort(fmt.Errorf("sandbox: %w", err), tlsLn, consoleLn)
 	}
+	leaf, err := s.auth.hostileLeaf(s.opts.Hostile, time.Now())
+	if err == nil {
+		s.hostile.leaf, err = x509.ParseCertificate(leaf.Certificate[0])
+	}
+	if err != nil {
+		return s.abort(fmt.Errorf("sandbox: %w", err), tlsLn, consoleLn)
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return s.abort(fmt.Errorf("sandbox: token signing key: %w", err), tlsLn, consoleLn)
@@ -143,6 +159,10 @@ func (s *Server) start() error {
 	if err := s.writeFiles(); err != nil {
 		return s.abort(err, tlsLn, consoleLn)
 	}
+	otherLn, err := s.listenOtherHost()
+	if err != nil {
+		return s.abort(fmt.Errorf("sandbox: listen for the redirect target: %w", err), tlsLn, consoleLn)
+	}
 
 	errLog := log.New(io.Discard, "", 0) // a client rejecting our CA must not spray the terminal
 	if s.opts.Log != nil {
@@ -150,8 +170,9 @@ func (s *Server) start() error {
 	}
 	baseCtx := func(net.Listener) context.Context { return s.ctx }
 	tlsSrv := &http.Server{
-		Handler:           s.logRequests("tls", s.scenarioMiddleware(s.tlsRoutes())),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.auth.leaf}, MinVersion: tls.VersionTLS12},
+		Handler:           s.logRequests("tls", s.scenarioMiddleware(s.hostileMiddleware(s.tlsRoutes()))),
+		TLSConfig:         s.tlsServerConfig(leaf),
+		Protocols:         s.protocols(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          errLog,
 		BaseContext:       baseCtx,
@@ -165,6 +186,17 @@ func (s *Server) start() error {
 	s.servers = []*http.Server{tlsSrv, consoleSrv}
 	go func() { s.serveErr <- tlsSrv.ServeTLS(tlsLn, "", "") }()
 	go func() { s.serveErr <- consoleSrv.Serve(consoleLn) }()
+	if otherLn != nil {
+		otherSrv := &http.Server{
+			Handler:           s.logRequests("other-host", s.otherHostRoutes()),
+			TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.auth.leaf}, MinVersion: tls.VersionTLS12},
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          errLog,
+			BaseContext:       baseCtx,
+		}
+		s.servers = append(s.servers, otherSrv)
+		go func() { s.serveErr <- otherSrv.ServeTLS(otherLn, "", "") }()
+	}
 	return nil
 }
 
