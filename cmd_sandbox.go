@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -66,8 +67,27 @@ func validScenario(name string) error {
 	return fmt.Errorf("unknown scenario %q: choose one of %s", name, strings.Join(names, ", "))
 }
 
+// loopbackAddr refuses to serve the sandbox's fake credentials and console
+// anywhere but this machine.
+func loopbackAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: want HOST:PORT: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--addr %q: the sandbox serves on loopback only (127.0.0.1, ::1 or localhost)", addr)
+}
+
 func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
 	if err := validScenario(f.scenario); err != nil {
+		return err
+	}
+	if err := loopbackAddr(f.addr); err != nil {
 		return err
 	}
 	srv, err := sandbox.Start(sandbox.Options{

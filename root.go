@@ -44,7 +44,7 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configPath, "config", "", "config file (default: $FHIRDOCTOR_CONFIG, ./.settings.dev/config.yaml, ./backend/.settings.dev/config.yaml)")
 	pf.StringVar(&g.tenant, "tenant", "", "tenant of the config to use (chosen automatically when there is one)")
-	pf.StringVar(&g.caFile, "cacert", "", "PEM file of extra root certificates (a TLS-inspecting proxy's CA, the sandbox's ca_file)")
+	pf.StringVar(&g.caFile, "cacert", "", "extra root certificates, PEM (a TLS-inspecting proxy's CA, the sandbox's ca_file)")
 	pf.DurationVar(&g.timeout, "timeout", 10*time.Second, "timeout of each check")
 	pf.BoolVar(&g.noColor, "no-color", false, "no colours (also NO_COLOR)")
 	pf.BoolVar(&g.accessible, "accessible", false, "plain line prompts a screen reader can follow (also ACCESSIBLE=1)")

@@ -32,6 +32,7 @@ func TestEditGolden(t *testing.T) {
 		{"null-secret", "styles.yaml", "prod", PathClientSecret, fakeSecret, true, 1},
 		{"aligned-client-id", "styles.yaml", "prod", PathClientID, "ünïcødé-✓", false, 1},
 		{"patient-id-int", "styles.yaml", "default", []string{"cerner", "test_patient_id"}, "12724067", false, 1},
+		{"missing-secret-added", "missing.yaml", "", PathClientSecret, fakeSecret, true, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,6 +197,7 @@ func TestEditErrors(t *testing.T) {
 		{"a", []string{"cerner", "system_app", "nested"}, "config.yaml:7:9: tenant \"a\": `cerner.system_app.nested`: is a mapping, not a single value", ErrEdit},
 		{"a", []string{"cerner", "system_app", "client_secret", "deeper"}, "config.yaml:6:9: tenant \"a\": `cerner.system_app.client_secret` is a string, not a mapping", ErrEdit},
 		{"a", []string{"cerner", "provider_app", "client_id"}, "config.yaml:3:5: tenant \"a\" has no `cerner.provider_app`; add `provider_app:` to the file by hand first", ErrKeyNotFound},
+		{"c", []string{"cerner", "system_app", "client_secret"}, "config.yaml:15:7: tenant \"c\" has no `cerner.system_app.client_secret`; add `client_secret:` to the file by hand first", ErrKeyNotFound},
 		{"", PathClientID, "config.yaml: 3 tenants (a, b, c); pick one with --tenant", ErrTenant},
 		{"z", PathClientID, `config.yaml: no tenant "z"; available: a, b, c`, ErrTenant},
 	}
