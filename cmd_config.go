@@ -32,14 +32,11 @@ func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 		Short: "Check every tenant of the config file; exit 1 on any error",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			path, err := g.resolveConfig(io)
+			f, err := g.loadFile(io)
 			if err != nil {
 				return err
 			}
-			f, err := config.Load(path)
-			if err != nil {
-				return err
-			}
+			path := f.Path()
 			findings := f.Validate()
 			var errs, warns int
 			for _, x := range findings {

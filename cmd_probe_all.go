@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
 )
@@ -19,11 +18,7 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 	if g.tenant != "" {
 		return fmt.Errorf("--all-tenants and --tenant %q exclude each other", g.tenant)
 	}
-	path, err := g.resolveConfig(io)
-	if err != nil {
-		return err
-	}
-	file, err := config.Load(path)
+	file, err := g.loadFile(io)
 	if err != nil {
 		return err
 	}

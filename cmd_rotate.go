@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
@@ -176,7 +177,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 	if err := setCredentials(scratch, tenant.Name, clientID, secret); err != nil {
 		return err
 	}
-	fmt.Fprint(io.Out, config.RedactedDiff(file.Path(), file.Bytes(), scratch.Bytes(), old.ClientSecret, secret))
+	fmt.Fprint(io.Out, config.RedactedDiff(filepath.Base(file.Path()), file.Bytes(), scratch.Bytes(), old.ClientSecret, secret))
 
 	if !f.yes {
 		if !io.Interactive() {

@@ -1,11 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -31,11 +32,7 @@ func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL st
 	if !g.accessible && !io.Interactive() {
 		return errNoTerminal
 	}
-	path, err := g.resolveConfig(io)
-	if err != nil {
-		return err
-	}
-	f, err := config.Load(path)
+	f, err := g.loadFile(io)
 	if err != nil {
 		return err
 	}
@@ -132,7 +129,7 @@ func (w *wizardBackend) diff(tenant, clientID string, secret config.Secret) (str
 	if err := setCredentials(scratch, tenant, clientID, secret); err != nil {
 		return "", err
 	}
-	return config.RedactedDiff(w.f.Path(), w.f.Bytes(), scratch.Bytes(), old.Cerner.SystemApp.ClientSecret, secret), nil
+	return config.RedactedDiff(filepath.Base(w.f.Path()), w.f.Bytes(), scratch.Bytes(), old.Cerner.SystemApp.ClientSecret, secret), nil
 }
 
 func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (config.SaveResult, error) {
@@ -182,16 +179,12 @@ func (w *wizardBackend) saveReport(path string, s ui.Session) error {
 	for _, a := range s.Checklist {
 		rs.Checklist = append(rs.Checklist, report.Answer{Question: a.Question, Answer: a.Answer})
 	}
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("save report: %w", err)
-	}
-	err = report.Markdown(out, report.Input{
+	var buf bytes.Buffer
+	if err := report.Markdown(&buf, report.Input{
 		Report: s.Diagnosis, Tenant: t, Version: versionString(), Now: time.Now(),
 		ConsoleURL: w.consoleURL, Session: rs,
-	})
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	}); err != nil {
+		return err
 	}
-	return err
+	return writePrivateFile(path, buf.Bytes())
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aymanbagabas/go-udiff"
+
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 
@@ -56,7 +58,7 @@ func golden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run go test -run %s -update)", err, t.Name())
 	}
 	if got != string(want) {
-		t.Errorf("%s differs from the golden file (go test -run %s -update to accept):\n%s", path, t.Name(), got)
+		t.Errorf("%s differs from the golden file (go test -run %s -update to accept):\n%s", path, t.Name(), udiff.Unified("golden", "got", string(want), got))
 	}
 }
 

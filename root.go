@@ -75,18 +75,19 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 	return root
 }
 
-// configPath resolves the config file by product.md's discovery order.
-func (g *globals) resolveConfig(io *IOStreams) (string, error) {
-	return config.Discover(g.configPath, io.Getenv)
+// loadFile finds the config file by product.md's discovery order and
+// loads it.
+func (g *globals) loadFile(io *IOStreams) (*config.File, error) {
+	path, err := config.Discover(g.configPath, io.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(path)
 }
 
 // loadTenant loads the config file and resolves the tenant.
 func (g *globals) loadTenant(io *IOStreams) (*config.File, config.Tenant, error) {
-	path, err := g.resolveConfig(io)
-	if err != nil {
-		return nil, config.Tenant{}, err
-	}
-	f, err := config.Load(path)
+	f, err := g.loadFile(io)
 	if err != nil {
 		return nil, config.Tenant{}, err
 	}
