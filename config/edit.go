@@ -280,9 +280,9 @@ func (t *tree) leaves() (map[string]string, error) {
 	return out, walk(t.root, nil, 0)
 }
 
-// insertKey adds the missing last key of path to block mapping m, as a new
-// line just above m's first key with the same indentation: the one place
-// that needs no guessing about where the mapping ends.
+// insertKey adds the missing last key of path to block mapping m, on a new
+// line with the indentation of its siblings: after the last entry when that
+// is a one-line value, otherwise above the first.
 func (f *File) insertKey(m ast.Node, tenant string, path []string, value string) error {
 	t := f.tree
 	es, ok := entries(m)
@@ -292,15 +292,6 @@ func (f *File) insertKey(m ast.Node, tenant string, path []string, value string)
 	if mn, ok := m.(*ast.MappingNode); ok && mn.IsFlowStyle {
 		return errors.New("flow mapping")
 	}
-	kp := es[0].Key.GetToken().Position
-	if kp.Line < 1 || kp.Line > len(t.lines) {
-		return errors.New("cannot locate the mapping")
-	}
-	lineStart := t.lines[kp.Line-1]
-	keyOff, ok := offsetOf(t.src, t.lines, kp.Line, kp.Column)
-	if !ok || strings.Trim(string(t.src[lineStart:keyOff]), " ") != "" {
-		return errors.New("the mapping does not start its own line")
-	}
 	key := path[len(path)-1]
 	if !plainOK(key) {
 		return errors.New("key needs quoting")
@@ -309,13 +300,46 @@ func (f *File) insertKey(m ast.Node, tenant string, path []string, value string)
 	if bytes.Contains(t.src, []byte("\r\n")) {
 		eol = "\r\n"
 	}
-	indent := string(t.src[lineStart:keyOff])
-	for _, st := range []quoteStyle{stylePlain, styleDouble} {
-		out := splice(f.src, lineStart, lineStart, indent+key+": "+render(value, st)+eol)
-		if nt, err := f.verifyEdit(out, tenant, path, value); err == nil {
-			f.src, f.tree = out, nt
-			return nil
+	type spot struct {
+		at     int
+		indent string
+	}
+	var spots []spot
+	if last := es[len(es)-1]; true {
+		if lineStart, indent, ok := t.keyLine(last); ok {
+			if _, end, _, err := t.valueSpan(last); err == nil && !bytes.Contains(t.src[lineStart:end], []byte("\n")) {
+				if nl := bytes.IndexByte(t.src[end:], '\n'); nl >= 0 {
+					spots = append(spots, spot{end + nl + 1, indent})
+				}
+			}
+		}
+	}
+	if lineStart, indent, ok := t.keyLine(es[0]); ok {
+		spots = append(spots, spot{lineStart, indent})
+	}
+	for _, sp := range spots {
+		for _, st := range []quoteStyle{stylePlain, styleDouble} {
+			out := splice(f.src, sp.at, sp.at, sp.indent+key+": "+render(value, st)+eol)
+			if nt, err := f.verifyEdit(out, tenant, path, value); err == nil {
+				f.src, f.tree = out, nt
+				return nil
+			}
 		}
 	}
 	return errors.New("the inserted key does not read back")
+}
+
+// keyLine returns the start of the line holding mv's key and the spaces
+// before the key; ok is false when anything else precedes the key.
+func (t *tree) keyLine(mv *ast.MappingValueNode) (lineStart int, indent string, ok bool) {
+	kp := mv.Key.GetToken().Position
+	if kp.Line < 1 || kp.Line > len(t.lines) {
+		return 0, "", false
+	}
+	lineStart = t.lines[kp.Line-1]
+	keyOff, ok := offsetOf(t.src, t.lines, kp.Line, kp.Column)
+	if !ok || strings.Trim(string(t.src[lineStart:keyOff]), " ") != "" {
+		return 0, "", false
+	}
+	return lineStart, string(t.src[lineStart:keyOff]), true
 }

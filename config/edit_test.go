@@ -185,6 +185,9 @@ func TestEditErrors(t *testing.T) {
     cerner:
       system_app:
         client_id: *id
+  d:
+    cerner:
+      system_app: *sys
 `
 	tests := []struct {
 		tenant string
@@ -197,9 +200,9 @@ func TestEditErrors(t *testing.T) {
 		{"a", []string{"cerner", "system_app", "nested"}, "config.yaml:7:9: tenant \"a\": `cerner.system_app.nested`: is a mapping, not a single value", ErrEdit},
 		{"a", []string{"cerner", "system_app", "client_secret", "deeper"}, "config.yaml:6:9: tenant \"a\": `cerner.system_app.client_secret` is a string, not a mapping", ErrEdit},
 		{"a", []string{"cerner", "provider_app", "client_id"}, "config.yaml:3:5: tenant \"a\" has no `cerner.provider_app`; add `provider_app:` to the file by hand first", ErrKeyNotFound},
-		{"c", []string{"cerner", "system_app", "client_secret"}, "config.yaml:15:7: tenant \"c\" has no `cerner.system_app.client_secret`; add `client_secret:` to the file by hand first", ErrKeyNotFound},
-		{"", PathClientID, "config.yaml: 3 tenants (a, b, c); pick one with --tenant", ErrTenant},
-		{"z", PathClientID, `config.yaml: no tenant "z"; available: a, b, c`, ErrTenant},
+		{"d", []string{"cerner", "system_app", "scopes"}, "config.yaml:19:7: tenant \"d\" has no `cerner.system_app.scopes`; add `scopes:` to the file by hand first", ErrKeyNotFound},
+		{"", PathClientID, "config.yaml: 4 tenants (a, b, c, d); pick one with --tenant", ErrTenant},
+		{"z", PathClientID, `config.yaml: no tenant "z"; available: a, b, c, d`, ErrTenant},
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -196,7 +197,7 @@ func yamlError(path string, data []byte, lines []int, err error) error {
 	pe := &ParseError{Pos: Position{File: path}, Msg: "malformed YAML", Err: err}
 	var se *yaml.SyntaxError
 	if !errors.As(err, &se) || se.Token == nil {
-		pe.Msg = "malformed YAML: " + firstLine(err.Error())
+		pe.Msg = "malformed YAML: " + scrub(firstLine(err.Error()))
 		return pe
 	}
 	pe.Pos.Line, pe.Pos.Col = se.Token.Position.Line, se.Token.Position.Column
@@ -216,9 +217,16 @@ func yamlError(path string, data []byte, lines []int, err error) error {
 		pe.Msg = fmt.Sprintf("duplicate key %q (first defined at line %d, column %d); remove one", key, dl, dc)
 		return pe
 	}
-	pe.Msg = "malformed YAML: " + msg
+	pe.Msg = "malformed YAML: " + scrub(msg)
 	return pe
 }
+
+// quotedText is text a parser message quotes from the file.
+var quotedText = regexp.MustCompile(`"[^"\n]*"|'[^'\n]{2,}'`)
+
+// scrub removes file text the parser quotes in its messages: the broken
+// line may hold a secret. The position says where to look.
+func scrub(msg string) string { return quotedText.ReplaceAllString(msg, "(text at the position)") }
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)
@@ -246,4 +254,10 @@ func loneCR(b []byte) int {
 		}
 	}
 	return -1
+}
+
+// Finding presents the failure as an error finding, so `config validate`
+// prints a file it cannot parse the same way as one with bad values.
+func (e *ParseError) Finding() Finding {
+	return Finding{Severity: SeverityError, Pos: e.Pos, Message: e.Msg}
 }

@@ -75,3 +75,20 @@ func TestParseKeepsBytes(t *testing.T) {
 		t.Fatal("Parse did not keep the content as given")
 	}
 }
+
+// TestParseErrorsDoNotLeak: a syntax error on the secret's line must not
+// quote the secret back.
+func TestParseErrorsDoNotLeak(t *testing.T) {
+	for _, v := range []string{`"FAKEabcdef`, `'FAKEabcdef`, `|FAKEabcdef`, `FAKEabcdef: x`, `[FAKEabcdef`, `{FAKEabcdef`, `"FAKE\qabcdef"`, "@FAKEabcdef"} {
+		t.Run(v, func(t *testing.T) {
+			_, err := Parse("c.yaml", []byte("tenants:\n  a:\n    client_secret: "+v+"\n"))
+			if err == nil {
+				t.Fatal("parsed")
+			}
+			noSecret(t, "error", err.Error(), "FAKEabcdef", "abcdef")
+			if !strings.HasPrefix(err.Error(), "c.yaml:3:") {
+				t.Errorf("error %q does not point at line 3", err)
+			}
+		})
+	}
+}
