@@ -43,11 +43,11 @@ var hostileModes = []HostileMode{
 	{HostileRedirect, "token endpoint redirects (Options.RedirectStatus, default 307) to the same path on a second TLS listener"},
 	{HostileInvalidJSON, "token endpoint and discovery answer 200 application/json with truncated JSON"},
 	{HostileJSONBomb, "token endpoint and discovery answer 200 application/json made of 1,000,000 '['"},
-	{HostileHugeHeader, "token endpoint and discovery answer with 2 MiB of headers"},
+	{HostileHugeHeader, "token endpoint and discovery answer with 2 MiB of headers (HTTP/1.1 only)"},
 	{HostileCertWrongHost, "the TLS certificate, from the trusted CA, names another host"},
 	{HostileCertExpired, "the TLS certificate, from the trusted CA, expired 30 days ago"},
 	{HostileCertUntrusted, "the TLS certificate comes from a second CA, absent from CertPool and ca.pem"},
-	{HostileReset, "token endpoint and discovery send part of the body, then reset the connection (RST)"},
+	{HostileReset, "token endpoint and discovery send part of the body, then reset the connection (RST; HTTP/1.1 only)"},
 	{HostileH2Only, "the TLS host offers ALPN h2 only and refuses HTTP/1.1"},
 	{HostileTLS10, "the TLS host speaks TLS 1.0 only"},
 }
@@ -75,9 +75,9 @@ const defaultTrickleInterval = time.Second
 // hostileState is what the hostile modes keep while the server runs.
 type hostileState struct {
 	leaf      *x509.Certificate // what the TLS listener presents
-	otherHost string       // host:port of the redirect target listener
-	otherReqs atomic.Int64 // requests the redirect target received
-	otherAuth atomic.Int64 // ... of which carried an Authorization header
+	otherHost string            // host:port of the redirect target listener
+	otherReqs atomic.Int64      // requests the redirect target received
+	otherAuth atomic.Int64      // ... of which carried an Authorization header
 }
 
 // OtherHostRequests reports what the redirect target of HostileRedirect received: every

@@ -107,13 +107,15 @@ func (s *Server) tlsServerConfig(leaf tls.Certificate) *tls.Config {
 
 // protocols is what the TLS listener speaks: HTTP/1.1 and h2 normally; h2 alone in
 // HostileH2Only (clients that offer only http/1.1 fail the handshake, clients that offer
-// no ALPN are hung up on); HTTP/1.1 alone in HostileReset, whose RST needs a hijack.
+// no ALPN are hung up on); HTTP/1.1 alone in HostileReset, whose RST needs a hijack, and
+// in HostileHugeHeader, where HTTP/2 would turn the oversized header into a connection
+// error rather than the response a client must refuse.
 func (s *Server) protocols() *http.Protocols {
 	p := new(http.Protocols)
 	switch s.opts.Hostile {
 	case HostileH2Only:
 		p.SetHTTP2(true)
-	case HostileReset:
+	case HostileReset, HostileHugeHeader, HostileTLS10: // HTTP/2 needs TLS 1.2
 		p.SetHTTP1(true)
 	default:
 		p.SetHTTP1(true)
