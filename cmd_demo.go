@@ -36,7 +36,14 @@ func runDemo(ctx context.Context, io *IOStreams, g *globals, scenario string) er
 	if !g.accessible && !io.Interactive() {
 		return errNoTerminal
 	}
-	srv, err := sandbox.Start(sandbox.Options{Scenario: scenario})
+	// The provider check's sign-in approves at once, so following the
+	// printed link (with a browser or curl) completes it; a free port keeps
+	// two demos, or a demo and a real app on 8765, apart.
+	redirect, err := freeLoopbackRedirect()
+	if err != nil {
+		return err
+	}
+	srv, err := sandbox.Start(sandbox.Options{Scenario: scenario, AutoApprove: true, ProviderRedirectURI: redirect})
 	if err != nil {
 		return fmt.Errorf("start sandbox: %w", err)
 	}

@@ -18,6 +18,8 @@ type probeFlags struct {
 	only, skip []string
 	listChecks bool
 	allTenants bool
+	provider   bool
+	noBrowser  bool
 }
 
 func newProbeCmd(io *IOStreams, g *globals) *cobra.Command {
@@ -33,11 +35,15 @@ TLS/clock, 3 credentials rejected, 4 blocked before the OAuth server, 5 scope or
 tenant, 6 token works but FHIR reads fail, 7 server outage.`,
 		Example: `  fhirdoctor probe
   fhirdoctor probe --json | jq -r .diagnosis.top
-  fhirdoctor probe --only dns,tls,token`,
+  fhirdoctor probe --only dns,tls,token
+  fhirdoctor probe --provider --no-browser`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.listChecks {
 				return listChecks(io)
+			}
+			if err := f.checkProviderFlags(); err != nil {
+				return err
 			}
 			if f.allTenants {
 				return runProbeAll(cmd.Context(), io, g, f)
@@ -51,6 +57,8 @@ tenant, 6 token works but FHIR reads fail, 7 server outage.`,
 	fl.StringSliceVar(&f.skip, "skip", nil, "skip these check ids")
 	fl.BoolVar(&f.listChecks, "list-checks", false, "list the checks and exit")
 	fl.BoolVar(&f.allTenants, "all-tenants", false, "probe every tenant of the config concurrently; one table, then details (--json: an array)")
+	fl.BoolVar(&f.provider, "provider", false, "then sign in once to test the provider app (authorization code + PKCE) end to end")
+	fl.BoolVar(&f.noBrowser, "no-browser", false, "with --provider: print the sign-in URL instead of opening a browser")
 	return cmd
 }
 
@@ -95,6 +103,9 @@ func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) err
 	}
 	if err != nil {
 		return err
+	}
+	if f.provider {
+		addProviderRoundTrip(ctx, io, opts, f, r)
 	}
 	if f.json {
 		b, err := report.JSON(r, versionString())

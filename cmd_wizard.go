@@ -106,12 +106,13 @@ func (w *wizardBackend) deps() ui.Deps {
 			w.mu.Unlock()
 			return out
 		},
-		Diff:       w.diff,
-		Write:      w.write,
-		ConsoleURL: w.consoleURL,
-		OpenURL:    openBrowser,
-		SaveReport: w.saveReport,
-		Version:    versionString(),
+		ProviderRoundTrip: wizardProviderRoundTrip(w.probeOptions),
+		Diff:              w.diff,
+		Write:             w.write,
+		ConsoleURL:        w.consoleURL,
+		OpenURL:           openBrowser,
+		SaveReport:        w.saveReport,
+		Version:           versionString(),
 	}
 }
 

@@ -104,7 +104,7 @@ func (g *globals) textStyle(io *IOStreams) report.Style {
 	if g.noColor || !io.StdoutTTY {
 		return report.Style{}
 	}
-	return ui.ReportStyle(true, false)
+	return ui.TerminalReportStyle()
 }
 
 // audit appends one line to the audit trail unless --no-audit. The write it

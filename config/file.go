@@ -215,6 +215,11 @@ func yamlError(path string, data []byte, lines []int, err error) error {
 	var dl, dc int
 	if n, _ := fmt.Sscanf(msg, "mapping key %q already defined at [%d:%d]", &key, &dl, &dc); n == 3 {
 		pe.Msg = fmt.Sprintf("duplicate key %q (first defined at line %d, column %d); remove one", key, dl, dc)
+		if !nameLike.MatchString(key) {
+			// A long or punctuated "key" may be a secret pasted on its own
+			// line: the position says where, without echoing it.
+			pe.Msg = fmt.Sprintf("duplicate key (first defined at line %d, column %d); remove one", dl, dc)
+		}
 		return pe
 	}
 	pe.Msg = "malformed YAML: " + scrub(msg)
@@ -223,6 +228,10 @@ func yamlError(path string, data []byte, lines []int, err error) error {
 
 // quotedText is text a parser message quotes from the file.
 var quotedText = regexp.MustCompile(`"[^"\n]*"|'[^'\n]{2,}'`)
+
+// nameLike is a key an error message may name: schema keys and tenant
+// names are short identifiers; a secret is long or punctuated.
+var nameLike = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,24}$`)
 
 // scrub removes file text the parser quotes in its messages: the broken
 // line may hold a secret. The position says where to look.

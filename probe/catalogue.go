@@ -47,6 +47,9 @@ func catalogue() []check {
 		}
 		cs = append(cs, c)
 	}
+	cs = append(cs, check{id: ProviderAuthorizeID, title: "Provider authorize",
+		description: "provider_app only: loopback redirect, S256 in discovery, the authorize endpoint accepts the client (no sign-in)",
+		deps:        []string{"config"}, run: checkProviderAuthorize})
 	return cs
 }
 

@@ -17,6 +17,8 @@ type smartConfig struct {
 	GrantTypes            []string `json:"grant_types_supported"`
 	ScopesSupported       []string `json:"scopes_supported"`
 	Capabilities          []string `json:"capabilities"`
+	// CodeChallengeMethods is read by the provider checks (PKCE S256).
+	CodeChallengeMethods []string `json:"code_challenge_methods_supported"`
 }
 
 // checkDiscovery reads {fhir_base}/.well-known/smart-configuration and
@@ -39,8 +41,17 @@ func checkDiscovery(ctx context.Context, s *state) Result {
 		return r
 	}
 	var sc smartConfig
-	if err := json.Unmarshal(resp.Body, &sc); err != nil {
-		r.Status, r.Summary = StatusFail, "the answer is not a SMART configuration: "+err.Error()
+	if err := json.Unmarshal(resp.Body, &sc); err != nil || resp.Truncated {
+		r.Status = StatusFail
+		if resp.Truncated || looksLikeJSON(contentType(resp.Header), resp.Body) {
+			// Broken JSON is the server's fault; valid JSON of another shape
+			// means the URL points elsewhere.
+			r.Summary = "malformed JSON from discovery: " + jsonProblem(err, resp.Truncated)
+			r.Remedy = "The server (or a proxy in between) sent a broken answer: retry later; if it persists, report it with the Cerner-Correlation-Id."
+			f.Cause = CauseServerOutage
+			return r
+		}
+		r.Summary = "the answer is not a SMART configuration: " + jsonProblem(err, false)
 		f.Cause = CauseConfigInvalid
 		return r
 	}
@@ -180,7 +191,7 @@ func unreachable(err error, base string) Result {
 func badStatus(resp *response, r *Result, what string) bool {
 	if resp.Status == 200 {
 		if resp.Truncated {
-			r.Evidence = append(r.Evidence, "body truncated at 1 MiB")
+			r.Evidence = append(r.Evidence, truncatedEvidence(resp))
 		}
 		return false
 	}

@@ -163,6 +163,8 @@ func tlsRemedy(class string) string {
 		return "The server's certificate has expired (or the local clock is wrong: see the clock check)."
 	case "wrong-host":
 		return "The certificate is for another host: check the host in the config, or a proxy answering for it."
+	case "old-version":
+		return "TLS 1.0 and 1.1 are deprecated (RFC 8996) and fhirdoctor refuses them, with no switch to allow them: the server, or a proxy in between that terminates TLS, must offer TLS 1.2 or later. Tell its operator."
 	}
 	return "Check the TLS path to the host (proxy, --cacert)."
 }
@@ -191,11 +193,19 @@ func probeTLS(ctx context.Context, s *state, conf *tls.Config, ep endpoint) (lin
 	tcp := time.Since(start)
 	c := conf.Clone()
 	c.ServerName = host
+	// Offer what the HTTP client offers, so an h2-only server answers here as it does there.
+	c.NextProtos = []string{"h2", "http/1.1"}
 	conn := tls.Client(raw, c)
 	hctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	if err := conn.HandshakeContext(hctx); err != nil {
 		class, text := tlsErrorClass(err)
+		if class == "" && isVersionAlert(err) {
+			class, text = "old-version", "the server accepts neither TLS 1.2 nor TLS 1.3"
+			if v, ok := legacyVersion(hctx, s, conf, proxy, addr, host); ok {
+				text = fmt.Sprintf("server offers only %s; fhirdoctor requires TLS 1.2 or later", tls.VersionName(v))
+			}
+		}
 		if class == "" {
 			_, cause, t := transportFailure(err, addr)
 			return []string{fmt.Sprintf("%s (%s): TLS handshake failed %s: %s", addr, ep.role, via, t)},
@@ -207,8 +217,12 @@ func probeTLS(ctx context.Context, s *state, conf *tls.Config, ep endpoint) (lin
 	st := conn.ConnectionState()
 	leaf := st.PeerCertificates[0]
 	days := int(time.Until(leaf.NotAfter).Hours() / 24)
-	lines = append(lines, fmt.Sprintf("%s (%s): %s, SNI %s, chain verified (issuer %q), expires in %d days, connect %s, %s",
-		addr, ep.role, tls.VersionName(st.Version), host, leaf.Issuer.CommonName, days, ms(tcp), via))
+	alpn := "ALPN " + st.NegotiatedProtocol
+	if st.NegotiatedProtocol == "" {
+		alpn = "no ALPN"
+	}
+	lines = append(lines, fmt.Sprintf("%s (%s): %s, %s, SNI %s, chain verified (issuer %q), expires in %d days, connect %s, %s",
+		addr, ep.role, tls.VersionName(st.Version), alpn, host, leaf.Issuer.CommonName, days, ms(tcp), via))
 	if days < 14 {
 		problem = fmt.Sprintf("certificate of %s expires in %d days", host, days)
 	}
@@ -229,11 +243,14 @@ func tlsErrorClass(err error) (class, text string) {
 		}
 		return "unknown-authority", fmt.Sprintf("certificate signed by an unknown authority (issuer %q): a TLS-inspecting proxy?", issuer)
 	case errors.As(err, &hostErr):
-		names := ""
-		if hostErr.Certificate != nil {
-			names = strings.Join(hostErr.Certificate.DNSNames, ", ")
+		var names []string
+		if c := hostErr.Certificate; c != nil {
+			names = append(names, c.DNSNames...)
+			for _, ip := range c.IPAddresses {
+				names = append(names, ip.String())
+			}
 		}
-		return "wrong-host", fmt.Sprintf("certificate is for %s, not %s", orNone(names), hostErr.Host)
+		return "wrong-host", fmt.Sprintf("certificate is for the wrong host: it names %s, not %s", orNone(strings.Join(names, ", ")), hostErr.Host)
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
 		when := ""
 		if invalid.Cert != nil {
@@ -307,4 +324,31 @@ func ms(d time.Duration) string {
 		return d.Round(time.Microsecond).String()
 	}
 	return d.Round(time.Millisecond).String()
+}
+
+// isVersionAlert says whether a handshake failed because the server accepts
+// none of the TLS versions offered.
+func isVersionAlert(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "remote error" && strings.Contains(opErr.Err.Error(), "protocol version")
+}
+
+// legacyVersion finds out which obsolete version (TLS 1.0 or 1.1) a server
+// that refused TLS 1.2+ offers, with a second handshake that verifies the
+// certificate as usual and sends nothing else.
+func legacyVersion(ctx context.Context, s *state, conf *tls.Config, proxy *url.URL, addr, host string) (uint16, bool) {
+	raw, err := dialVia(ctx, s.opts.Timeout, proxy, addr)
+	if err != nil {
+		return 0, false
+	}
+	defer raw.Close()
+	c := conf.Clone()
+	c.ServerName = host
+	// TLS 1.0 and 1.1 are offered only to name what the server speaks; no request follows.
+	c.MinVersion, c.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
+	conn := tls.Client(raw, c)
+	if err := conn.HandshakeContext(ctx); err != nil {
+		return 0, false
+	}
+	return conn.ConnectionState().Version, true
 }

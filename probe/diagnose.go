@@ -106,6 +106,7 @@ func Diagnose(checks []CheckResult) Diagnosis {
 	d.scopes()
 	d.fhir()
 	d.outage()
+	d.provider()
 	return d.rank()
 }
 

@@ -25,7 +25,7 @@ var ErrInsecureTransport = errors.New("refusing to send credentials over plain h
 // NewHTTPClient returns the client every probe request goes through: TLS
 // verification always on, roots from Options (plus --cacert and
 // SSL_CERT_FILE), proxies from the environment, timeouts on dial, TLS
-// handshake and response headers, and a redirect policy that never carries
+// handshake and response headers, a cap on response headers, and a redirect policy that never carries
 // Authorization to another host. The overall bound is the request context.
 func NewHTTPClient(opts Options) (*http.Client, error) {
 	opts = opts.withDefaults()
@@ -43,7 +43,10 @@ func NewHTTPClient(opts Options) (*http.Client, error) {
 		ExpectContinueTimeout: time.Second,
 		IdleConnTimeout:       90 * time.Second,
 		MaxIdleConnsPerHost:   16,
-		ForceAttemptHTTP2:     true,
+		// A custom TLSClientConfig and DialContext turn HTTP/2 off unless
+		// this is set: h2-only servers exist (and a Cerner edge may be one).
+		ForceAttemptHTTP2:      true,
+		MaxResponseHeaderBytes: maxHeaderBytes,
 	}
 	return &http.Client{Transport: tr, CheckRedirect: checkRedirect}, nil
 }

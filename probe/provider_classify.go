@@ -11,10 +11,10 @@ type ProviderClass string
 
 const (
 	ProviderOK                 ProviderClass = "ok"
-	ProviderNotConfigured      ProviderClass = "not-configured"       // no or incomplete provider_app
+	ProviderNotConfigured      ProviderClass = "not-configured"        // no or incomplete provider_app
 	ProviderNotLoopback        ProviderClass = "redirect-not-loopback" // explained, not attempted
-	ProviderListenFailed       ProviderClass = "listen-failed"        // the redirect's port is taken
-	ProviderTimeout            ProviderClass = "timeout"              // nobody came back in time
+	ProviderListenFailed       ProviderClass = "listen-failed"         // the redirect's port is taken
+	ProviderTimeout            ProviderClass = "timeout"               // nobody came back in time
 	ProviderCancelled          ProviderClass = "cancelled"
 	ProviderStateMismatch      ProviderClass = "state-mismatch" // possible CSRF or a stale tab
 	ProviderAccessDenied       ProviderClass = "access-denied"

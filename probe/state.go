@@ -44,15 +44,24 @@ type response struct {
 	Body      []byte
 	Truncated bool
 	Latency   time.Duration
+	// Declared is the Content-Length the server announced, -1 when none.
+	Declared int64
+	// Redirects lists the redirects followed to get here, oldest first:
+	// "307 → https://host/path". Empty when the answer came from req.URL.
+	Redirects []string
+	// FinalURL is where the answer came from (req.URL without redirects).
+	FinalURL *url.URL
 }
 
-// do sends req with our User-Agent and reads the answer.
+// do sends req with our User-Agent and reads the answer. Failures are
+// *exchangeError, which say how far the exchange got and under which
+// timeout.
 func (s *state) do(req *http.Request) (*response, error) {
 	req.Header.Set("User-Agent", "fhirdoctor/"+s.opts.Version)
 	start := time.Now()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, &exchangeError{host: req.URL.Host, timeout: s.opts.Timeout, declared: -1, err: err}
 	}
 	defer resp.Body.Close()
 	body, truncated, err := readBody(resp.Body)
@@ -65,9 +74,21 @@ func (s *state) do(req *http.Request) (*response, error) {
 	s.requests = append(s.requests, rec)
 	s.mu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("reading the answer from %s: %w", req.URL.Host, err)
+		return nil, &exchangeError{host: req.URL.Host, timeout: s.opts.Timeout, status: resp.StatusCode,
+			declared: resp.ContentLength, received: len(body), err: err}
 	}
-	return &response{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated, Latency: lat}, nil
+	return &response{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated, Latency: lat,
+		Declared: resp.ContentLength, Redirects: redirectChain(resp), FinalURL: resp.Request.URL}, nil
+}
+
+// redirectChain lists the redirects that led to resp, oldest first. Each
+// redirected request carries the response that caused it.
+func redirectChain(resp *http.Response) []string {
+	var chain []string
+	for r := resp.Request; r != nil && r.Response != nil; r = r.Response.Request {
+		chain = append([]string{fmt.Sprintf("%d → %s", r.Response.StatusCode, r.URL.Redacted())}, chain...)
+	}
+	return chain
 }
 
 // get is a GET with an Accept header and, when token is non-empty, a Bearer
@@ -137,7 +158,7 @@ func transportFailure(err error, host string) (TokenClass, CauseID, string) {
 	case errors.Is(err, ErrInsecureTransport):
 		return TokenRefused, CauseConfigInvalid, err.Error()
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
-		return TokenTimeout, CauseServerOutage, "no answer from " + host + " in time"
+		return TokenTimeout, CauseServerOutage, timeoutText(err, host)
 	case errors.Is(err, context.Canceled):
 		return TokenTimeout, "", "cancelled"
 	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid), errors.As(err, &certErr):
@@ -148,6 +169,15 @@ func transportFailure(err error, host string) (TokenClass, CauseID, string) {
 		return TokenNetwork, CauseNetwork, "cannot connect to " + host + ": " + opErr.Err.Error()
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
 		return TokenNetwork, CauseNetwork, "the proxy refused the connection to " + host + ": " + opErr.Err.Error()
+	}
+	if text, cause, ok := describeBroken(err, host); ok {
+		switch cause {
+		case CauseTLS:
+			return TokenTLS, cause, text
+		case CauseServerOutage:
+			return TokenMalformed, cause, text
+		}
+		return TokenNetwork, cause, text
 	}
 	return TokenNetwork, CauseNetwork, "request to " + host + " failed: " + stripURLs(err.Error())
 }

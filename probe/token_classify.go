@@ -33,6 +33,7 @@ const (
 	TokenNetwork       TokenClass = "network"         // DNS, refused, reset
 	TokenTLS           TokenClass = "tls"             // certificate or handshake failure
 	TokenRefused       TokenClass = "refused-locally" // we would not send the secret
+	TokenRedirected    TokenClass = "redirected"      // token_url redirected to another host
 )
 
 // tokenAnswer is a classified token endpoint response.
@@ -77,7 +78,8 @@ func classifyTokenResponse(status int, h http.Header, body []byte) tokenAnswer {
 	}
 
 	var doc oauthDoc
-	isJSON := json.Unmarshal(body, &doc) == nil
+	jsonErr := json.Unmarshal(body, &doc)
+	isJSON := jsonErr == nil
 	if isJSON && doc.Error != "" {
 		a.OAuthJSON = true
 		classifyOAuthError(&a, status, doc)
@@ -112,6 +114,10 @@ func classifyTokenResponse(status int, h http.Header, body []byte) tokenAnswer {
 		a.Class, a.Cause = TokenHTMLPage, CauseConfigInvalid
 		a.Summary = fmt.Sprintf("%d with an HTML page %s where OAuth JSON belongs", status, bodyGist(ct, body))
 		a.Remedy = "token_url answers a web page, not an OAuth endpoint: a captive portal, a proxy login page or a wrong URL."
+	case status == http.StatusOK && !isJSON && looksLikeJSON(ct, body):
+		a.Class, a.Cause = TokenMalformed, CauseServerOutage
+		a.Summary = "200 with malformed JSON: " + jsonProblem(jsonErr, false)
+		a.Remedy = "The token endpoint answered, but not with valid JSON: a broken server or a proxy rewriting the answer. Retry; if it persists, send support the Cerner-Correlation-Id."
 	case status == http.StatusOK:
 		a.Class = TokenMalformed
 		a.Summary = "200 without an access_token"
@@ -122,7 +128,7 @@ func classifyTokenResponse(status int, h http.Header, body []byte) tokenAnswer {
 		a.Remedy = "Unexpected answer; check token_url against discovery."
 	}
 	if len(body) > 0 {
-		a.Evidence = append(a.Evidence, "body: "+strconv.Quote(clean(string(body), 160)))
+		a.Evidence = append(a.Evidence, "body: "+strconv.Quote(clean(redactTokens(body), 160)))
 	} else {
 		a.Evidence = append(a.Evidence, "empty body")
 	}
@@ -290,12 +296,26 @@ func bodyGist(ct string, body []byte) string {
 		}
 		return "HTML page"
 	}
-	return orNone(ct) + " " + strconv.Quote(clean(string(body), 60))
+	return orNone(ct) + " " + strconv.Quote(clean(redactTokens(body), 60))
+}
+
+// tokenKeyRE finds the first token key in a body: a broken answer may still
+// carry a live token, and in broken JSON its end cannot be trusted.
+var tokenKeyRE = regexp.MustCompile(`(?s)"(access_token|id_token|refresh_token)".*`)
+
+// redactTokens returns the start of body, enough for an evidence line, with
+// everything from the first token key on masked.
+func redactTokens(body []byte) string {
+	return tokenKeyRE.ReplaceAllString(string(body[:min(len(body), 4096)]), `"$1":[REDACTED]`)
 }
 
 // clean makes server-supplied text safe for one evidence line: control
 // characters go, whitespace collapses, the length is capped.
 func clean(s string, max int) string {
+	// Only the first max runes survive; a 1 MiB body need not be mapped whole.
+	if limit := 4*max + 64; len(s) > limit {
+		s = s[:limit]
+	}
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == unicode.ReplacementChar {
 			return ' '

@@ -108,9 +108,15 @@ func (s *state) requestToken(ctx context.Context, clientID string, secret config
 	at.status = resp.Status
 	at.answer = classifyTokenResponse(resp.Status, resp.Header, resp.Body)
 	if resp.Truncated {
-		at.answer.Evidence = append(at.answer.Evidence, "body truncated at 1 MiB")
+		at.answer.Evidence = append(at.answer.Evidence, truncatedEvidence(resp))
+		if at.answer.Class != TokenOK {
+			at.answer.Class, at.answer.Cause = TokenMalformed, CauseServerOutage
+			at.answer.Summary = fmt.Sprintf("%d with an %s", resp.Status, jsonProblem(nil, true))
+			at.answer.Remedy = "A token answer is a few hundred bytes: this is a broken server or a proxy in the way. Check token_url against discovery; retry later."
+		}
 	}
 	s.addSecret(at.answer.accessToken)
+	reportRedirects(&at.answer, req, resp)
 	at.facts = Facts{
 		Cause: at.answer.Cause, Class: string(at.answer.Class), HTTPStatus: resp.Status, Latency: resp.Latency,
 		URN: at.answer.URN.Code, CorrelationID: at.answer.CorrelationID, OAuthJSON: at.answer.OAuthJSON,
@@ -190,4 +196,36 @@ func missingScopes(requested []string, a tokenAnswer) []string {
 		}
 	}
 	return missing
+}
+
+// truncatedEvidence says that the read stopped at the cap, and what the
+// server had announced.
+func truncatedEvidence(resp *response) string {
+	if resp.Declared > maxBody {
+		return fmt.Sprintf("body truncated at 1 MiB (the server announced %d bytes)", resp.Declared)
+	}
+	return "body truncated at 1 MiB"
+}
+
+// reportRedirects shows the redirects the token request followed. One that
+// leaves the host makes the answer meaningless for the credentials: the
+// Authorization header was dropped (checkRedirect), so the other host
+// judged a request without them.
+func reportRedirects(a *tokenAnswer, req *http.Request, resp *response) {
+	if len(resp.Redirects) == 0 {
+		return
+	}
+	offHost := resp.FinalURL != nil && !strings.EqualFold(resp.FinalURL.Host, req.URL.Host)
+	for _, r := range resp.Redirects {
+		a.Evidence = append(a.Evidence, "redirected: "+r)
+	}
+	if !offHost {
+		return
+	}
+	a.Evidence = append(a.Evidence, "the Authorization header was not forwarded to "+resp.FinalURL.Host+" (another host)")
+	a.Class, a.Cause = TokenRedirected, CauseConfigInvalid
+	a.Summary = fmt.Sprintf("token_url redirects to another host (%s → %s): credentials not forwarded; that host answered %d",
+		req.URL.Host, resp.FinalURL.Host, resp.Status)
+	a.Remedy = "A token endpoint does not redirect. Set token_url to the token_endpoint that discovery advertises; change it to the redirect target only once you know that host belongs to Oracle Health."
+	a.accessToken = "" // a token from a host we did not ask is not one to use
 }

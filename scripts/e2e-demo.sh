@@ -33,6 +33,20 @@ wait_for() {
 }
 
 wait_for "invalid_client"
+wait_for "press p to test its sign-in"
+cadir=$(screen | grep -oE '/[^ ]*fhirdoctor-sandbox-[0-9]+' | head -1)
+[ -f "$cadir/ca.pem" ] || { echo "e2e: no sandbox CA beside the config shown on Diagnose"; exit 1; }
+
+# The provider app: p starts the PKCE round trip; follow the printed link as
+# a browser would (the demo's sandbox approves the sign-in at once).
+keys p
+wait_for "Waiting for the sign-in redirect"
+link=$(screen | grep -oE 'http://127\.0\.0\.1:[0-9]+/fhirdoctor-start/[A-Za-z0-9_-]+' | head -1)
+[ -n "$link" ] || { echo "e2e: no sign-in link on the provider screen"; exit 1; }
+curl -fsSL --cacert "$cadir/ca.pem" "$link" | grep -q "Signed in" || { echo "e2e: the sign-in did not complete"; exit 1; }
+wait_for "✓ provider.roundtrip"
+echo "e2e: provider app signed in through PKCE and read the patient"
+keys Escape
 wait_for "Read Patient             needs token"
 keys PageDown
 wait_for "secret-invalid  confirmed"
@@ -63,6 +77,8 @@ keys w
 wait_for "Wrote"
 keys Enter
 wait_for "Step 5 · Verify end-to-end"
+wait_for "Provider authorize"
+keys PageDown
 wait_for "checks passed"
 screen | grep -qE '✓ ([0-9]+) of \1 checks passed' || { echo "e2e: not every check passed"; screen; exit 1; }
 keys Enter

@@ -26,6 +26,11 @@ type Deps struct {
 	OpenURL    func(url string) error
 	SaveReport func(path string, s Session) error
 	Version    string
+	// ProviderRoundTrip signs in once with the tenant's provider app
+	// (authorization code + PKCE) and reads the patient; show receives the
+	// sign-in link as soon as the loopback listener is up. Nil hides the
+	// Provider app screen.
+	ProviderRoundTrip func(ctx context.Context, t config.Tenant, show func(url string)) probe.ProviderOutcome
 }
 
 // Options are the user's choices from the command line.

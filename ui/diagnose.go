@@ -95,6 +95,7 @@ func (m Model) diagnoseKeys() screenKeys {
 	return screenKeys{
 		nav: len(d.run.rows) > 0, expand: len(d.run.rows) > 0,
 		retry: done || d.loadErr != nil, next: done, skip: done,
+		provider: m.providerAvailable(),
 	}
 }
 
@@ -128,6 +129,8 @@ func (m *Model) diagnoseKey(msg tea.KeyPressMsg, k keyMap) tea.Cmd {
 		return m.startDiagnose()
 	case key.Matches(msg, k.Next):
 		return m.goTo(stepStatus)
+	case key.Matches(msg, k.Provider):
+		return m.startProvider()
 	}
 	return nil
 }
@@ -164,6 +167,9 @@ func (m Model) viewDiagnose(p *page) {
 	app := m.tenant.Cerner.SystemApp
 	p.add(s.Label.Render("Client ID      ") + app.ClientID)
 	p.add(s.Label.Render("Client secret  ") + app.ClientSecret.Mask())
+	if m.providerAvailable() {
+		p.add(s.Label.Render("Provider app   ") + m.tenant.Cerner.ProviderApp.ClientID + s.Muted.Render("  press p to test its sign-in"))
+	}
 	p.blank()
 	p.add(s.Heading.Render("Checks"))
 	if len(d.run.rows) == 0 && d.run.running {

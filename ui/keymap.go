@@ -21,6 +21,7 @@ type keyMap struct {
 	Write    key.Binding
 	Edit     key.Binding
 	Save     key.Binding
+	Provider key.Binding
 	PageUp   key.Binding
 	PageDown key.Binding
 	Help     key.Binding
@@ -45,6 +46,7 @@ func newKeyMap() keyMap {
 		Write:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write config")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit again")),
 		Save:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "save report")),
+		Provider: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "provider app")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
@@ -58,9 +60,11 @@ func newKeyMap() keyMap {
 type screenKeys struct {
 	nav, expand, answer, open, copy, field, retry, write, edit, save bool
 	skip, back, next                                                 bool
+	provider                                                         bool
 	typing                                                           bool
 	writeLabel                                                       string
 	nextLabel                                                        string
+	openLabel, copyLabel, retryLabel                                 string
 }
 
 // forScreen returns the keymap with exactly the bindings of s enabled.
@@ -82,6 +86,15 @@ func (k keyMap) forScreen(s screenKeys) keyMap {
 	set(&k.Skip, s.skip)
 	set(&k.Back, s.back)
 	set(&k.Next, s.next)
+	set(&k.Provider, s.provider)
+	for _, l := range []struct {
+		b     *key.Binding
+		label string
+	}{{&k.Open, s.openLabel}, {&k.Copy, s.copyLabel}, {&k.Retry, s.retryLabel}} {
+		if l.label != "" {
+			l.b.SetHelp(l.b.Help().Key, l.label)
+		}
+	}
 	if s.writeLabel != "" {
 		k.Write.SetHelp("w", s.writeLabel)
 	}
@@ -105,7 +118,7 @@ func (k keyMap) forScreen(s screenKeys) keyMap {
 
 // ShortHelp is the help bar: the keys that act on this screen.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Write, k.Edit, k.Save, k.Answer(), k.Open, k.Copy, k.Field, k.Expand, k.Retry, k.Back, k.Skip, k.Quit, k.Help}
+	return []key.Binding{k.Next, k.Write, k.Edit, k.Save, k.Answer(), k.Open, k.Copy, k.Field, k.Expand, k.Retry, k.Provider, k.Back, k.Skip, k.Quit, k.Help}
 }
 
 // Answer is one help entry for y/n/u.
@@ -121,6 +134,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Next, k.Back, k.Skip, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Expand, k.Answer(), k.Open, k.Copy, k.Field},
-		{k.Retry, k.Write, k.Edit, k.Save, k.Help},
+		{k.Retry, k.Write, k.Edit, k.Save, k.Provider, k.Help},
 	}
 }

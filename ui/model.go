@@ -73,6 +73,7 @@ type Model struct {
 	test    testModel
 	verify  verifyModel
 	summary summaryModel
+	prov    providerModel // the Provider app screen, opened from Diagnose
 }
 
 // New builds the wizard. Run drives it; tests drive it with teatest.
@@ -159,6 +160,10 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case reportSavedMsg:
 		m.onReportSaved(msg)
 		return nil
+	case providerURLMsg:
+		return m.onProviderURL(msg)
+	case providerDoneMsg:
+		return m.onProviderDone(msg)
 	case tea.PasteMsg:
 		return m.onPaste(msg)
 	case tea.KeyPressMsg:
@@ -169,6 +174,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.currentKeys()
+	if m.prov.open && !key.Matches(msg, k.Quit, k.Help, k.PageUp, k.PageDown) {
+		return m.providerKey(msg, k)
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		if m.test.writing {
@@ -257,7 +265,7 @@ func (m *Model) goTo(s step) tea.Cmd {
 
 // busy says some async job shows a spinner.
 func (m Model) busy() bool {
-	return m.diag.run.running || m.verify.run.running || m.test.testing || m.test.writing || m.diag.loading
+	return m.diag.run.running || m.verify.run.running || m.test.testing || m.test.writing || m.diag.loading || m.prov.running
 }
 
 func (m *Model) tick() tea.Cmd { return m.spinner.Tick }
@@ -273,20 +281,22 @@ func (m *Model) setError(s string)  { m.notice, m.noticeIsError = s, true }
 // currentKeys is the keymap with this screen's bindings enabled.
 func (m Model) currentKeys() keyMap {
 	var s screenKeys
-	switch m.step {
-	case stepDiagnose:
+	switch {
+	case m.prov.open:
+		s = m.providerKeys()
+	case m.step == stepDiagnose:
 		s = m.diagnoseKeys()
-	case stepStatus:
+	case m.step == stepStatus:
 		s = m.statusKeys()
-	case stepRegenerate:
+	case m.step == stepRegenerate:
 		s = m.regenerateKeys()
-	case stepUpdate:
+	case m.step == stepUpdate:
 		s = m.updateKeys()
-	case stepTest:
+	case m.step == stepTest:
 		s = m.testKeys()
-	case stepVerify:
+	case m.step == stepVerify:
 		s = m.verifyKeys()
-	case stepSummary:
+	case m.step == stepSummary:
 		s = m.summaryKeys()
 	}
 	return m.keys.forScreen(s)
@@ -323,12 +333,16 @@ func (m Model) View() tea.View {
 	parts = append(parts, footer)
 	v := tea.NewView(strings.Join(parts, "\n"))
 	v.AltScreen = true
-	v.WindowTitle = "fhirdoctor · " + m.step.String()
+	v.WindowTitle = "fhirdoctor · " + m.title()
 	return v
 }
 
 func (m Model) body() *page {
 	p := newPage(m.width)
+	if m.prov.open {
+		m.viewProvider(p)
+		return p
+	}
 	switch m.step {
 	case stepDiagnose:
 		m.viewDiagnose(p)
@@ -349,7 +363,7 @@ func (m Model) body() *page {
 }
 
 func (m Model) viewHeader() string {
-	title := m.styles.Title.Render(m.step.String())
+	title := m.styles.Title.Render(m.title())
 	var dots []string
 	for s := stepDiagnose; s <= stepSummary; s++ {
 		switch {
@@ -364,6 +378,14 @@ func (m Model) viewHeader() string {
 	progress := strings.Join(dots, " ")
 	gap := max(1, m.width-lipgloss.Width(title)-lipgloss.Width(progress))
 	return title + strings.Repeat(" ", gap) + progress + "\n"
+}
+
+// title is the visible title: the step's, or the side screen's over it.
+func (m Model) title() string {
+	if m.prov.open {
+		return providerTitle
+	}
+	return m.step.String()
 }
 
 func (m Model) viewFooter() string {

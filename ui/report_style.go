@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"os"
+	"strings"
+
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/fhirdoctor/fhirdoctor/report"
 )
@@ -9,12 +13,25 @@ import (
 // ReportStyle colours the plain doctor output of `fhirdoctor probe` with the
 // wizard's palette, so the two look alike. It is here because styles live
 // in one place and Charm imports stay in ui. isDark picks the palette;
-// lipgloss downsamples or strips colour for the output it is written to.
-func ReportStyle(isDark, noColor bool) report.Style {
+// profile is what the terminal can show (colours are downsampled to it).
+func ReportStyle(isDark, noColor bool, profile colorprofile.Profile) report.Style {
 	s := newStyles(isDark, noColor)
-	r := func(st lipgloss.Style) func(string) string { return func(v string) string { return st.Render(v) } }
+	r := func(st lipgloss.Style) func(string) string {
+		return func(v string) string {
+			var b strings.Builder
+			w := &colorprofile.Writer{Forward: &b, Profile: profile}
+			_, _ = w.WriteString(st.Render(v))
+			return b.String()
+		}
+	}
 	return report.Style{
 		Pass: r(s.Pass), Warn: r(s.Warn), Fail: r(s.Fail), Skip: r(s.Muted),
 		Dim: r(s.Muted), Bold: r(s.Heading),
 	}
+}
+
+// TerminalReportStyle is ReportStyle for the terminal on stdout: its
+// background asked of the terminal, its colours as the environment says.
+func TerminalReportStyle() report.Style {
+	return ReportStyle(lipgloss.HasDarkBackground(os.Stdin, os.Stdout), false, colorprofile.Detect(os.Stdout, os.Environ()))
 }

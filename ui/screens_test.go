@@ -123,7 +123,9 @@ func TestScreens(t *testing.T) {
 		top   probe.CauseID
 		opts  Options
 		multi bool
-		drive func(d *driver)
+		// provider gives the tenant a provider app and a passing round trip.
+		provider bool
+		drive    func(d *driver)
 	}{
 		{name: "diagnose", top: probe.CauseSecretInvalid, drive: func(d *driver) { d.waitFor("Diagnosis") }},
 		{name: "diagnose_evidence", top: probe.CauseSecretInvalid, drive: func(d *driver) {
@@ -140,6 +142,11 @@ func TestScreens(t *testing.T) {
 			d.waitFor("choose")
 			d.keys("down")
 			d.waitFor("staging")
+		}},
+		{name: "provider_app", top: probe.CauseSecretInvalid, provider: true, drive: func(d *driver) {
+			d.waitFor("press p")
+			d.keys("p")
+			d.waitFor("reads data")
 		}},
 		{name: "step1_status", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
@@ -205,6 +212,9 @@ func TestScreens(t *testing.T) {
 			deps := w.deps()
 			if tt.multi {
 				deps.Tenants = []string{"default", "staging", "prod"}
+			}
+			if tt.provider {
+				deps = withProvider(deps, passingRoundTrip)
 			}
 			d := startWizard(t, w, deps, tt.opts)
 			tt.drive(d)
