@@ -22,6 +22,13 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 	if err != nil {
 		return err
 	}
+	// One client for every tenant: they live on the same few hosts, so they
+	// share connections instead of each making its own handshakes.
+	shared, err := probe.NewSharedClient(probe.Options{CAFile: g.caFile, Timeout: g.timeout, Version: versionString()})
+	if err != nil {
+		return err
+	}
+	defer shared.Close()
 	names := file.TenantNames()
 	reports := make([]*probe.Report, len(names))
 	errs := make([]error, len(names))
@@ -34,6 +41,7 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 		}
 		opts := g.probeOptions(file, t)
 		opts.Only, opts.Skip = f.only, f.skip
+		opts.Shared = shared
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -76,6 +76,7 @@ func (f *File) save(opts SaveOptions) (SaveResult, error) {
 		return res, err
 	}
 	defer unlock()
+	pauseAt("locked")
 
 	cur, err := fsys.ReadFile(target)
 	exists := err == nil
@@ -103,6 +104,7 @@ func (f *File) save(opts SaveOptions) (SaveResult, error) {
 			return res, fmt.Errorf("writing the backup (the original is unchanged): %w", err)
 		}
 	}
+	pauseAt("after-backup")
 	if replaced, err := replaceFile(fsys, dir, base, f.src, mode); err != nil {
 		if !replaced && res.BackupPath != "" {
 			// Nothing changed, so a backup would only be clutter.
@@ -142,17 +144,21 @@ func replaceFile(fsys fsys, dir, base string, data []byte, mode fs.FileMode) (re
 	if _, err := fh.Write(data); err != nil {
 		return false, abandon("writing the temporary file", err)
 	}
+	pauseAt("after-temp-write")
 	if err := fh.Sync(); err != nil {
 		return false, abandon("flushing the temporary file to disk", err)
 	}
+	pauseAt("after-fsync")
 	if err := fh.Close(); err != nil {
 		fsys.Remove(tmp)
 		return false, fmt.Errorf("closing the temporary file (the original is unchanged): %w", err)
 	}
+	pauseAt("before-rename")
 	if err := fsys.Rename(tmp, target); err != nil {
 		fsys.Remove(tmp)
 		return false, fmt.Errorf("replacing the file (the original is unchanged): %w", err)
 	}
+	pauseAt("after-rename")
 	if err := fsys.SyncDir(dir); err != nil {
 		return true, fmt.Errorf("the new content is in place, but syncing directory %s failed, so a crash now could lose it: %w", dir, err)
 	}

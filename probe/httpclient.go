@@ -64,10 +64,15 @@ func tlsConfig(opts Options) (*tls.Config, error) {
 	} else {
 		pool = pool.Clone()
 	}
-	for _, f := range []struct{ path, from string }{
-		{opts.CAFile, "--cacert"},
-		{os.Getenv("SSL_CERT_FILE"), "SSL_CERT_FILE"},
-	} {
+	extra := []struct{ path, from string }{{opts.CAFile, "--cacert"}}
+	if opts.RootCAs != nil {
+		// Go's system pool already is SSL_CERT_FILE when it is set; a pool
+		// handed in (the demo's sandbox CA) is not, so add it there only.
+		// Parsing a 150-certificate bundle per request costs real time when
+		// fifty tenants are probed at once.
+		extra = append(extra, struct{ path, from string }{os.Getenv("SSL_CERT_FILE"), "SSL_CERT_FILE"})
+	}
+	for _, f := range extra {
 		if f.path == "" {
 			continue
 		}

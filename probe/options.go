@@ -32,6 +32,10 @@ type Options struct {
 	Version string
 	// Now is the local clock the clock check compares with (time.Now when nil).
 	Now func() time.Time
+	// Shared, when set, carries every request of the run instead of a client
+	// of its own, so probes of many tenants on the same hosts share
+	// connections and HTTP/2 streams, as one integration serving them would.
+	Shared *SharedClient
 }
 
 // ErrUnknownCheck is returned (wrapped) for an id in Only or Skip that names

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"net/http"
 	"time"
 )
 
@@ -25,11 +26,15 @@ func run(ctx context.Context, opts Options, onEvent func(Event)) (*Report, *stat
 	if err != nil {
 		return nil, nil, err
 	}
-	client, err := NewHTTPClient(opts)
-	if err != nil {
-		return nil, nil, err
+	var client *http.Client
+	if opts.Shared != nil {
+		client = opts.Shared.client
+	} else {
+		if client, err = NewHTTPClient(opts); err != nil {
+			return nil, nil, err
+		}
+		defer client.CloseIdleConnections()
 	}
-	defer client.CloseIdleConnections()
 	s := &state{opts: opts, client: client}
 	if !opts.Tenant.Cerner.SystemApp.ClientSecret.IsZero() {
 		s.addSecret(opts.Tenant.Cerner.SystemApp.ClientSecret.Reveal())

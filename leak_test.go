@@ -1,0 +1,825 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/sandbox"
+	"github.com/fhirdoctor/fhirdoctor/ui"
+)
+
+// The leak scan (issue 7, part 1) runs every command and wizard path it can
+// reach with a canary secret and searches everything they produce (stdout,
+// stderr, every frame, every file they write) for the canary in every form
+// it travels in, and for every token the sandbox issued. Only the config
+// itself and its backups may hold a secret, and both must be mode 0600.
+//
+// Not covered here: a panic inside a real check. The runner's checks are
+// unexported and take no injected code, so there is no public way to make
+// one panic; probe's TestRunnerRecoversPanicWithoutSecret covers the
+// recovery (and that the panic value, which holds the secret, is dropped).
+
+const (
+	// canary is the secret the leak-scan sandboxes register. + / = are the
+	// characters Basic form-encoding (RFC 6749 2.3.1) changes, so the raw,
+	// form-encoded and both Basic forms all differ and are all searched.
+	canary = "FAKE-canary+/=secret-0123456789ab"
+	// wrongCanary is a secret no sandbox accepts: what a user pastes by
+	// mistake. Error paths must not echo it either.
+	wrongCanary = "FAKE-wrong+/=canary-ba9876543210"
+	// spacedCanary cannot be a secret (inner whitespace): the refusal must
+	// explain without quoting it.
+	spacedCanary = "FAKE-spaced canary+/= 0123456789"
+)
+
+// defaultSecretPrefix starts every secret of a sandbox started with the
+// default credentials (demo, `fhirdoctor sandbox`), whose values the test
+// cannot ask for.
+const defaultSecretPrefix = "FAKE-sandbox-secret-"
+
+// jwtShaped matches any JWT (the sandbox's access and id tokens are
+// ES256 JWTs): none belongs in any output, whoever issued it.
+var jwtShaped = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}`)
+
+// leakScan collects what one scenario produced and the sandboxes it ran
+// against, then checks all of it at once.
+type leakScan struct {
+	t       *testing.T
+	mu      sync.Mutex
+	servers []*sandbox.Server
+	secrets []string          // values no server knows (wrong pastes, other sandboxes)
+	outputs map[string]string // name → text
+	dirs    []string
+	label   string // prefixes the names of what run records
+}
+
+func newLeakScan(t *testing.T) *leakScan {
+	return &leakScan{t: t, outputs: map[string]string{}, secrets: []string{canary, wrongCanary, spacedCanary}}
+}
+
+// sandbox starts a sandbox whose system app has the canary secret (unless
+// opts sets another) and files in a directory the scan searches.
+func (l *leakScan) sandbox(opts sandbox.Options) *sandbox.Server {
+	l.t.Helper()
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = canary
+	}
+	opts.Dir = l.tempDir()
+	srv, err := sandbox.Start(opts)
+	if err != nil {
+		l.t.Fatalf("start sandbox: %v", err)
+	}
+	l.t.Cleanup(func() { _ = srv.Close() })
+	l.mu.Lock()
+	l.servers = append(l.servers, srv)
+	l.mu.Unlock()
+	return srv
+}
+
+// tempDir is a new directory whose every file the scan searches.
+func (l *leakScan) tempDir() string {
+	d := l.t.TempDir()
+	l.mu.Lock()
+	l.dirs = append(l.dirs, d)
+	l.mu.Unlock()
+	return d
+}
+
+func (l *leakScan) add(name, text string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := 2; ; i++ {
+		if _, dup := l.outputs[name]; !dup {
+			break
+		}
+		name = fmt.Sprintf("%s #%d", strings.SplitN(name, " #", 2)[0], i)
+	}
+	l.outputs[name] = text
+}
+
+func (l *leakScan) addSecret(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.secrets = append(l.secrets, s)
+}
+
+// run runs the command tree in-process and records stdout and stderr.
+func (l *leakScan) run(env map[string]string, stdin string, args ...string) (stdout, stderr string, code int) {
+	l.t.Helper()
+	stdout, stderr, code = runCLI(l.t, env, stdin, args...)
+	name := strings.TrimSpace(l.label + " " + strings.Join(args, " "))
+	l.add(name+" (stdout)", stdout)
+	l.add(name+" (stderr)", stderr)
+	return stdout, stderr, code
+}
+
+// needle is one form of one secret; kind names the form in failure
+// messages, which never print the value.
+type needle struct{ kind, value string }
+
+func secretForms(clientIDs []string, s string) []needle {
+	n := []needle{
+		{"raw secret", s},
+		{"form-URL-encoded secret", url.QueryEscape(s)},
+		{"path-escaped secret", url.PathEscape(s)},
+		{"base64 of the secret", base64.StdEncoding.EncodeToString([]byte(s))},
+	}
+	for _, id := range clientIDs {
+		n = append(n,
+			needle{"Basic value (raw id:secret)", base64.StdEncoding.EncodeToString([]byte(id + ":" + s))},
+			needle{"Basic value (form-encoded id:secret)", base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(s)))})
+	}
+	// Halves catch a secret cut short or wrapped across lines.
+	if len(s) >= 24 {
+		n = append(n, needle{"first half of a secret", s[:len(s)/2]}, needle{"second half of a secret", s[len(s)/2:]})
+	}
+	return n
+}
+
+func (l *leakScan) needles() []needle {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ids := []string{sandbox.SystemClientID}
+	secrets := append([]string(nil), l.secrets...)
+	var tokens []string
+	for _, srv := range l.servers {
+		secrets = append(secrets, srv.Secrets()...)
+		tokens = append(tokens, srv.IssuedTokens()...)
+	}
+	var out []needle
+	for _, s := range secrets {
+		out = append(out, secretForms(ids, s)...)
+	}
+	for _, tok := range tokens {
+		out = append(out, needle{"access token", tok})
+	}
+	return append(out, needle{"a default sandbox secret", defaultSecretPrefix})
+}
+
+// check searches every output and every file of the scan's directories,
+// except the configs and their backups, which must be mode 0600.
+func (l *leakScan) check() {
+	t := l.t
+	t.Helper()
+	needles := l.needles()
+	scan := func(name, text string) {
+		t.Helper()
+		for _, n := range needles {
+			if n.value != "" && strings.Contains(text, n.value) {
+				// Never print the needle: that would be the leak.
+				t.Errorf("%s holds a %s (%d bytes)", name, n.kind, len(n.value))
+			}
+		}
+		if jwtShaped.MatchString(text) {
+			t.Errorf("%s holds a JWT", name)
+		}
+	}
+	l.mu.Lock()
+	outputs := make(map[string]string, len(l.outputs))
+	for k, v := range l.outputs {
+		outputs[k] = v
+	}
+	dirs := append([]string(nil), l.dirs...)
+	l.mu.Unlock()
+	if len(outputs) == 0 {
+		t.Fatal("the leak scan saw no output: the scenario ran nothing")
+	}
+	for name, text := range outputs {
+		scan(name, text)
+	}
+	files := 0
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if isConfigOrBackup(d.Name()) {
+				st, err := os.Stat(path)
+				if err != nil {
+					return err
+				}
+				if st.Mode().Perm() != 0o600 {
+					t.Errorf("%s has mode %v; the config and its backups must be 0600", path, st.Mode().Perm())
+				}
+				return nil
+			}
+			if d.Name() == config.AuditFileName {
+				st, err := os.Stat(path)
+				if err != nil {
+					return err
+				}
+				if st.Mode().Perm() != 0o600 {
+					t.Errorf("the audit log %s has mode %v, want 0600", path, st.Mode().Perm())
+				}
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			files++
+			scan("file "+path, string(b))
+			return nil
+		})
+		if err != nil && !os.IsNotExist(err) {
+			t.Errorf("walk %s: %v", dir, err)
+		}
+	}
+	t.Logf("leak scan: %d outputs, %d files, %d needles: clean", len(outputs), files, len(needles))
+}
+
+// isConfigOrBackup: the only files allowed to hold the secret.
+func isConfigOrBackup(name string) bool {
+	return name == "config.yaml" || strings.HasPrefix(name, "config.yaml.bak.")
+}
+
+// TestLeakScan runs every path with the canary; each subtest ends with the
+// scan of everything it produced.
+func TestLeakScan(t *testing.T) {
+	cases := []struct {
+		name string
+		run  func(l *leakScan)
+	}{
+		{"probe-scenarios", leakProbeScenarios},
+		{"probe-raw-basic-encoding-retry", leakProbeEncodingRetry},
+		{"probe-error-paths", leakProbeErrors},
+		{"probe-all-tenants", leakAllTenants},
+		{"rotate", leakRotate},
+		{"rotate-refused-by-server", leakRotateRefused},
+		{"report", leakReport},
+		{"config-show-validate", leakConfigCommands},
+		{"malformed-config", leakMalformedConfig},
+		{"sandbox-command", leakSandboxCommand},
+		{"demo-error-paths", leakDemo},
+		{"wizard-frames", leakWizard},
+		{"accessible-flow", leakAccessible},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			l := newLeakScan(t)
+			tc.run(l)
+			l.check()
+		})
+	}
+}
+
+func sandboxArgs(srv *sandbox.Server, args ...string) []string {
+	info := srv.Info()
+	return append(args, "--config", info.ConfigFile, "--cacert", info.CAFile)
+}
+
+// leakProbeScenarios: probe, --json and -v for every scenario.
+func leakProbeScenarios(l *leakScan) {
+	for _, sc := range sandbox.Scenarios() {
+		srv := l.sandbox(sandbox.Options{Scenario: sc.Name, SlowDelay: 5 * time.Second})
+		var extra []string
+		if sc.Name == "slow" {
+			extra = []string{"--timeout", "300ms"}
+		}
+		for _, mode := range [][]string{nil, {"--json"}, {"-v"}} {
+			args := append(sandboxArgs(srv, "probe"), append(extra, mode...)...)
+			if _, errOut, code := l.run(nil, "", args...); code == 1 {
+				l.t.Errorf("%s %v: exit 1 (usage or config), the scenario did not run: %d bytes of stderr", sc.Name, mode, len(errOut))
+			}
+		}
+	}
+	if len(l.servers[0].IssuedTokens()) == 0 {
+		l.t.Error("no token was issued: the scan would not have searched for one")
+	}
+}
+
+// leakProbeEncodingRetry: a server that compares Basic credentials
+// undecoded refuses the RFC form-encoded secret; token.encoding retries
+// with the raw form, so both Basic values go on the wire.
+func leakProbeEncodingRetry(l *leakScan) {
+	srv := l.sandbox(sandbox.Options{Scenario: "healthy", RawBasic: true})
+	for _, mode := range []string{"-v", "--json"} {
+		out, _, _ := l.run(nil, "", append(sandboxArgs(srv, "probe"), mode)...)
+		if mode == "--json" && !strings.Contains(out, `"token.encoding"`) {
+			l.t.Errorf("the encoding retry did not run: the scan misses its path")
+		}
+	}
+}
+
+// leakProbeErrors: the ways probe fails before or around the token
+// request.
+func leakProbeErrors(l *leakScan) {
+	srv := l.sandbox(sandbox.Options{Scenario: "healthy"})
+	info := srv.Info()
+	dir := l.tempDir()
+	l.run(nil, "", "probe", "--config", info.ConfigFile, "--cacert", info.CAFile, "--timeout", "0")
+	l.run(nil, "", "probe", "--config", filepath.Join(dir, "missing.yaml"))
+	l.run(nil, "", "probe", "--config", info.ConfigFile, "--cacert", info.CAFile, "--tenant", "nope")
+	l.run(nil, "", "probe", "--config", info.ConfigFile, "--cacert", filepath.Join(dir, "missing.pem"))
+	l.run(nil, "", "probe", "--config", info.ConfigFile, "--cacert", info.ConfigFile) // not PEM
+	l.run(nil, "", "probe", "--config", info.ConfigFile, "-v")                        // untrusted CA
+	l.run(nil, "", "probe", "--config", info.ConfigFile, "--cacert", info.CAFile, "--only", "token", "-v")
+	l.run(nil, "", "probe", "--config", info.ConfigFile, "--cacert", info.CAFile, "--only", "nope")
+	l.run(nil, "", "probe", "--list-checks")
+
+	// A sandbox that went away: connection refused on every request.
+	gone := l.sandbox(sandbox.Options{Scenario: "healthy"})
+	goneCfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(goneCfg, gone.ConfigYAML(), 0o600); err != nil {
+		l.t.Fatal(err)
+	}
+	ca, err := os.ReadFile(gone.Info().CAFile)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	goneCA := filepath.Join(dir, "gone-ca.pem")
+	if err := os.WriteFile(goneCA, ca, 0o600); err != nil {
+		l.t.Fatal(err)
+	}
+	_ = gone.Close()
+	for _, mode := range []string{"-v", "--json"} {
+		if _, _, code := l.run(nil, "", "probe", "--config", goneCfg, "--cacert", goneCA, mode); code != 2 {
+			l.t.Errorf("probe of a closed sandbox %s: exit %d, want 2 (network)", mode, code)
+		}
+	}
+}
+
+// leakAllTenants: --all-tenants over tenants in mixed scenarios.
+func leakAllTenants(l *leakScan) {
+	dir := l.tempDir()
+	var yaml strings.Builder
+	var cas []byte
+	yaml.WriteString("tenants:\n")
+	for _, sc := range []string{"healthy", "secret-rotated", "access-denied", "fhir-insufficient-scope"} {
+		srv := l.sandbox(sandbox.Options{Scenario: sc})
+		ca, err := os.ReadFile(srv.Info().CAFile)
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		cas = append(cas, ca...)
+		f, err := config.Load(srv.Info().ConfigFile)
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		ten, err := f.Tenant("")
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		sa := ten.Cerner.SystemApp
+		for i := range 2 {
+			fmt.Fprintf(&yaml, "  %s-%d:\n    cerner:\n      fhir_base_url: %q\n      system_app:\n        client_id: %q\n        client_secret: %q\n        token_url: %q\n        scopes: %q\n",
+				sc, i, ten.Cerner.FHIRBaseURL, sa.ClientID, sa.ClientSecret.Reveal(), sa.TokenURL, strings.Join(sa.Scopes, " "))
+		}
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	caFile := filepath.Join(dir, "cas.pem")
+	if err := os.WriteFile(cfg, []byte(yaml.String()), 0o600); err != nil {
+		l.t.Fatal(err)
+	}
+	if err := os.WriteFile(caFile, cas, 0o600); err != nil {
+		l.t.Fatal(err)
+	}
+	for _, mode := range [][]string{nil, {"-v"}, {"--json"}} {
+		if _, _, code := l.run(nil, "", append([]string{"probe", "--all-tenants", "--config", cfg, "--cacert", caFile}, mode...)...); code != 6 {
+			l.t.Errorf("--all-tenants %v: exit %d, want 6 (the worst of the tenants')", mode, code)
+		}
+	}
+}
+
+// leakRotate: every way rotate ends, on one config, ending with two
+// successful rotations (so two backups) and their audit lines.
+func leakRotate(l *leakScan) {
+	// secret-rotated: the config holds a stale secret; the canary is the
+	// one the console issued and the token endpoint accepts.
+	srv := l.sandbox(sandbox.Options{Scenario: "secret-rotated"})
+	rot := func(env map[string]string, stdin string, args ...string) int {
+		_, _, code := l.run(env, stdin, append(sandboxArgs(srv, "rotate"), args...)...)
+		return code
+	}
+	steps := []struct {
+		name  string
+		env   map[string]string
+		stdin string
+		args  []string
+		code  int
+	}{
+		{"secret as a flag", nil, "", []string{"--client-secret", canary, "--yes"}, 1},
+		{"secret as a flag=", nil, "", []string{"--client-secret=" + canary}, 1},
+		{"wrong secret", nil, wrongCanary + "\n", []string{"--client-secret-stdin", "--yes", "-v"}, 3},
+		{"not a secret", nil, spacedCanary + "\n", []string{"--client-secret-stdin", "--yes"}, 1},
+		{"other client id", nil, canary + "\n", []string{"--client-secret-stdin", "--yes", "--client-id", "99999999-2222-4333-8444-555555555555"}, 3},
+		{"no terminal, no --yes", nil, canary + "\n", []string{"--client-secret-stdin"}, 1},
+		{"success", nil, "  \"" + canary + "\"\r\n", []string{"--client-secret-stdin", "--yes", "-v"}, 0},
+		{"nothing to rotate", nil, canary + "\n", []string{"--client-secret-stdin", "--yes"}, 1},
+	}
+	for _, s := range steps {
+		if code := rot(s.env, s.stdin, s.args...); code != s.code {
+			l.t.Errorf("rotate %s: exit %d, want %d", s.name, code, s.code)
+		}
+	}
+	_, regenerated := srv.Regenerate()
+	if code := rot(map[string]string{"FHIRDOCTOR_CLIENT_SECRET": regenerated}, "", "--yes", "--skip-verify"); code != 0 {
+		l.t.Errorf("rotate --skip-verify from the environment: exit %d", code)
+	}
+	cfg := srv.Info().ConfigFile
+	backups, _ := filepath.Glob(cfg + ".bak.*")
+	if len(backups) != 2 {
+		l.t.Errorf("%d backups, want 2 (one per rotation)", len(backups))
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(cfg), config.AuditFileName)); err != nil {
+		l.t.Errorf("no audit log to scan: %v", err)
+	}
+}
+
+// leakRotateRefused: the server refuses the new pair for reasons other
+// than the secret; the evidence is printed, the secret is not.
+func leakRotateRefused(l *leakScan) {
+	for _, sc := range []struct {
+		name string
+		code int
+	}{{"access-denied", 4}, {"outage", 7}, {"invalid-tenant", 5}, {"empty-scopes", 5}} {
+		srv := l.sandbox(sandbox.Options{Scenario: sc.name})
+		// A secret the console issued, so the refusal is the scenario's
+		// and not invalid_client.
+		_, fresh := srv.Regenerate()
+		if _, _, code := l.run(nil, fresh+"\n", append(sandboxArgs(srv, "rotate"), "--client-secret-stdin", "--yes", "-v")...); code != sc.code {
+			l.t.Errorf("rotate on %s: exit %d, want %d", sc.name, code, sc.code)
+		}
+	}
+}
+
+// leakReport: report in both formats, to stdout and to files.
+func leakReport(l *leakScan) {
+	dir := l.tempDir()
+	for _, sc := range []string{"healthy", "secret-rotated", "access-denied"} {
+		srv := l.sandbox(sandbox.Options{Scenario: sc})
+		for _, format := range []string{"markdown", "json"} {
+			l.run(nil, "", append(sandboxArgs(srv, "report"), "--format", format, "-v")...)
+			out := filepath.Join(dir, sc+"-report."+format)
+			l.run(nil, "", append(sandboxArgs(srv, "report"), "--format", format, "-o", out)...)
+			if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+				l.t.Errorf("report %s: %v, mode %v; want a 0600 file", out, err, st)
+			}
+		}
+	}
+}
+
+// leakConfigCommands: config show and validate on good configs.
+func leakConfigCommands(l *leakScan) {
+	for _, sc := range []string{"healthy", "secret-rotated"} {
+		srv := l.sandbox(sandbox.Options{Scenario: sc})
+		cfg := srv.Info().ConfigFile
+		for _, sub := range []string{"show", "validate"} {
+			if _, _, code := l.run(nil, "", "config", sub, "--config", cfg, "-v"); code != 0 {
+				l.t.Errorf("config %s on %s: exit %d", sub, sc, code)
+			}
+		}
+		l.run(map[string]string{"FHIRDOCTOR_CONFIG": cfg}, "", "config", "show")
+	}
+}
+
+// malformedConfigs put the canary on the line the parser chokes on, in
+// the ways a bad paste or edit breaks YAML.
+var malformedConfigs = []struct{ name, line string }{
+	{"unterminated double quote", `        client_secret: "` + canary},
+	{"unterminated single quote", `        client_secret: '` + canary},
+	{"colon space in a plain value", `        client_secret: ` + canary + `: more`},
+	{"unclosed flow mapping", `        client_secret: {` + canary},
+	{"unclosed flow sequence", `        client_secret: [` + canary},
+	{"tab indentation", "\t\tclient_secret: " + canary},
+	{"secret as its own key", `        ` + canary + `: x`},
+	{"bad indentation after", "        client_secret: " + canary + "\n       broken: [" + canary},
+	{"invalid UTF-8", "        client_secret: " + canary + "\xff\xfe"},
+	{"secret as a duplicate key", "        " + canary + ": a\n        " + canary + ": b"},
+	{"alias to nowhere", "        client_secret: *" + strings.NewReplacer("+", "", "/", "", "=", "").Replace(canary)},
+	{"anchor on the secret, then junk", "        client_secret: &a " + canary + "\n      ]"},
+	{"block scalar indicator", "        client_secret: |" + canary},
+	{"invalid escape", `        client_secret: "` + canary + `\q"`},
+	{"reserved indicator", "        client_secret: @" + canary},
+}
+
+// leakMalformedConfig: every command that loads a config, on files broken
+// on the secret's line. The error must point at the line, not quote it.
+func leakMalformedConfig(l *leakScan) {
+	srv := l.sandbox(sandbox.Options{Scenario: "healthy"})
+	good := string(srv.ConfigYAML())
+	i := strings.Index(good, "client_secret:")
+	if i < 0 {
+		l.t.Fatal("the sandbox config has no client_secret line")
+	}
+	start := strings.LastIndexByte(good[:i], '\n') + 1
+	end := i + strings.IndexByte(good[i:], '\n')
+	for _, m := range malformedConfigs {
+		l.label = "[" + m.name + "]"
+		dir := l.tempDir()
+		cfg := filepath.Join(dir, "config.yaml")
+		if err := os.WriteFile(cfg, []byte(good[:start]+m.line+good[end:]), 0o600); err != nil {
+			l.t.Fatal(err)
+		}
+		for _, args := range [][]string{
+			{"config", "validate"}, {"config", "show"}, {"probe"}, {"probe", "--json"},
+			{"report", "--format", "json"}, {"rotate", "--client-secret-stdin", "--yes"},
+		} {
+			out, errOut, code := l.run(nil, wrongCanary+"\n", append(args, "--config", cfg, "--cacert", srv.Info().CAFile)...)
+			if strings.Join(args, " ") == "config validate" && code == 0 {
+				l.t.Errorf("config validate on a malformed config (%s): exit 0", m.name)
+			}
+			if code != 0 && out+errOut == "" {
+				l.t.Errorf("%s on a malformed config (%s): exit %d and no message", args, m.name, code)
+			}
+		}
+	}
+}
+
+// leakSandboxCommand: `fhirdoctor sandbox` (plain and --json) and a probe
+// of it; its secrets are the default ones, whose values the scan reads
+// from the config it writes.
+func leakSandboxCommand(l *leakScan) {
+	for _, mode := range [][]string{{"--json"}, nil} {
+		pr, pw := io.Pipe()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int, 1)
+		var errb bytes.Buffer
+		go func() {
+			streams := &IOStreams{In: strings.NewReader(""), Out: pw, Err: &errb, Getenv: func(string) string { return "" }}
+			done <- run(ctx, streams, append([]string{"sandbox", "--scenario", "secret-rotated"}, mode...))
+			pw.Close()
+		}()
+		var seen bytes.Buffer
+		br := bufio.NewReader(io.TeeReader(pr, &seen))
+		var cfg, ca string
+		for cfg == "" || ca == "" {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				cancel()
+				l.t.Fatalf("sandbox %v: %v", mode, err)
+			}
+			var info sandbox.Info
+			if json.Unmarshal([]byte(line), &info) == nil && info.ConfigFile != "" {
+				cfg, ca = info.ConfigFile, info.CAFile
+			}
+			if f := strings.Fields(line); len(f) == 3 && f[0] == "config" && f[1] == "file" {
+				cfg = f[2]
+			}
+			if f := strings.Fields(line); len(f) == 3 && f[0] == "CA" && f[1] == "file" {
+				ca = f[2]
+			}
+		}
+		if f, err := config.Load(cfg); err == nil {
+			if ten, err := f.Tenant(""); err == nil {
+				l.addSecret(ten.Cerner.SystemApp.ClientSecret.Reveal())
+			}
+		}
+		l.run(nil, "", "probe", "--config", cfg, "--cacert", ca, "-v")
+		l.run(nil, "", "report", "--config", cfg, "--cacert", ca)
+		cancel()
+		go func() { _, _ = io.Copy(io.Discard, br) }()
+		if code := <-done; code != 0 {
+			l.t.Errorf("sandbox %v exited %d", mode, code)
+		}
+		l.add(fmt.Sprintf("sandbox %v (stdout)", mode), seen.String())
+		l.add(fmt.Sprintf("sandbox %v (stderr)", mode), errb.String())
+	}
+}
+
+// leakDemo: demo's error paths, and its accessible flow as far as it goes
+// without a secret to paste.
+func leakDemo(l *leakScan) {
+	l.run(nil, "", "demo", "--scenario", "nope")
+	l.run(nil, "", "demo")
+	l.run(nil, "", "--config", filepath.Join(l.tempDir(), "missing.yaml"))
+	for _, sc := range []string{"secret-rotated", "access-denied", "healthy"} {
+		// Continue past Diagnose, quit at Step 1.
+		if _, _, code := l.run(nil, "\nq\n", "demo", "--accessible", "--scenario", sc); code != 0 {
+			l.t.Errorf("demo --accessible %s: exit %d", sc, code)
+		}
+	}
+	l.run(map[string]string{"ACCESSIBLE": "1"}, "", "demo", "--scenario", "outage")
+}
+
+// newWizardBackend wires the wizard to a sandbox as main does.
+func newWizardBackend(t *testing.T, srv *sandbox.Server, io *IOStreams) *wizardBackend {
+	t.Helper()
+	f, err := config.Load(srv.Info().ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globals{timeout: 10 * time.Second}
+	return &wizardBackend{g: g, io: io, f: f, rootCAs: srv.CertPool(), consoleURL: srv.Info().ConsoleURL, tested: map[string]bool{}}
+}
+
+// leakWizard drives the Bubble Tea wizard through a rotation with a
+// refused paste, a wrong paste, the canary, the write, the verification
+// and the saved report, capturing every frame.
+func leakWizard(l *leakScan) {
+	t := l.t
+	srv := l.sandbox(sandbox.Options{Scenario: "secret-rotated"})
+	var out, errb bytes.Buffer
+	w := newWizardBackend(t, srv, &IOStreams{Out: &out, Err: &errb, Getenv: func(string) string { return "" }})
+	reportPath := filepath.Join(l.tempDir(), "fhirdoctor-report.md")
+	tm := teatest.NewTestModel(t, ui.New(w.deps(), ui.Options{NoColor: true, ReportPath: reportPath}),
+		teatest.WithInitialTermSize(100, 60),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	seen := &frames{}
+	screen := io2tee(tm.Output(), seen)
+	waitFor := func(s string) { t.Helper(); waitScreen(t, screen, s) }
+	key := func(k string) {
+		if k == "enter" {
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+			return
+		}
+		tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+	}
+	waitFor("Diagnosis")
+	key("enter")
+	waitFor("Record")
+	key("enter")
+	waitFor("Regenerate")
+	key("enter")
+	waitFor("echoed")
+	tm.Send(tea.PasteMsg{Content: spacedCanary}) // refused with the reason
+	waitFor("Client secret:")
+	tm.Send(tea.PasteMsg{Content: "'" + wrongCanary + "'\r\n"})
+	key("enter")
+	waitFor("Token refused")
+	key("e")
+	waitFor("Step 3 · Update")
+	tm.Send(tea.PasteMsg{Content: "\"" + canary + "\"\n"})
+	key("enter")
+	waitFor("Token issued")
+	key("w")
+	waitFor("backup")
+	key("enter")
+	waitFor("passed")
+	key("enter")
+	waitFor("remains")
+	key("r")
+	waitFor("Report saved")
+	key("q")
+	fm, ok := tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(ui.Model)
+	if !ok {
+		t.Fatal("final model is not a ui.Model")
+	}
+	if s := fm.Session(); !s.Written || s.FingerprintNew != config.Fingerprint(canary) {
+		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written, s.FingerprintNew)
+	}
+	if _, err := os.Stat(reportPath); err != nil {
+		t.Errorf("no saved report to scan: %v", err)
+	}
+	l.add("wizard frames", seen.String())
+	l.add("wizard stdout", out.String())
+	l.add("wizard stderr", errb.String())
+}
+
+// waitScreen reads the wizard's output until it shows want. Unlike
+// teatest.WaitFor it never prints the screen on failure: the screen is
+// what is under test and could hold the secret.
+func waitScreen(t *testing.T, r io.Reader, want string) {
+	t.Helper()
+	var seen []byte
+	// An upper bound for a stuck wizard, not a timing assertion.
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatalf("reading the wizard's output: %v", err)
+		}
+		seen = append(seen, b...)
+		if bytes.Contains(seen, []byte(want)) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the wizard never showed %q (%d bytes of output, not printed)", want, len(seen))
+}
+
+// leakAccessible runs the line-prompt flow with piped input: a wrong
+// paste first (refused by the server, edited again), then the canary,
+// the write, the verification and the saved report.
+func leakAccessible(l *leakScan) {
+	srv := l.sandbox(sandbox.Options{Scenario: "secret-rotated"})
+	var errb bytes.Buffer
+	w := newWizardBackend(l.t, srv, &IOStreams{Out: io.Discard, Err: &errb, Getenv: func(string) string { return "" }})
+	reportPath := filepath.Join(l.tempDir(), "fhirdoctor-report.md")
+	input := strings.Join([]string{
+		"",                          // Diagnose: continue
+		"n",                         // no browser
+		"y", "y", "never", "n", "u", // checklist
+		"",                      // Step 1: continue
+		"a",                     // Option A
+		"",                      // keep the client id
+		spacedCanary,            // refused: inner space
+		"'" + wrongCanary + "'", // accepted, then refused by the server
+		"",                      // Step 3: continue
+		"e",                     // edit again
+		"",                      // keep the client id
+		`"` + canary + `"`,      // the working secret
+		"",                      // Step 3: continue
+		"y",                     // write
+		"",                      // Step 5: continue
+		"y",                     // save the report
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	s, err := ui.RunAccessible(context.Background(), w.deps(), ui.Options{ReportPath: reportPath}, strings.NewReader(input), &out)
+	l.add("accessible transcript", out.String())
+	l.add("accessible stderr", errb.String())
+	if err != nil {
+		l.t.Fatalf("accessible flow: %v", err)
+	}
+	if !s.Written || s.FingerprintNew != config.Fingerprint(canary) || s.ReportPath == "" {
+		l.t.Errorf("the accessible flow did not write the canary and save the report: written=%v report=%q", s.Written, s.ReportPath)
+	}
+}
+
+// TestCredentialsOnlyOverHTTPS: a token_url or FHIR base on plain http to
+// a host that is not loopback never receives the secret, a Basic value or
+// a token, whatever the command. The plain-http server listens on this
+// machine's own non-loopback address, so the test sees exactly what would
+// have crossed the network.
+func TestCredentialsOnlyOverHTTPS(t *testing.T) {
+	ip := nonLoopbackIP(t)
+	var mu sync.Mutex
+	var requests, withCredentials int
+	plain := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		mu.Lock()
+		requests++
+		if r.Header.Get("Authorization") != "" || bytes.Contains(body, []byte("FAKE-")) {
+			withCredentials++
+		}
+		mu.Unlock()
+		http.Error(w, "plain http", http.StatusTeapot)
+	})}
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		t.Skipf("cannot listen on %s: %v", ip, err)
+	}
+	go func() { _ = plain.Serve(ln) }()
+	t.Cleanup(func() { _ = plain.Close() })
+	base := "http://" + ln.Addr().String()
+
+	srv := startSandbox(t, sandbox.Options{Scenario: "healthy"})
+	info := srv.Info()
+	good := string(srv.ConfigYAML())
+	for _, tc := range []struct{ name, from, to string }{
+		{"token_url", info.TokenURL, base + "/tenants/x/protocols/oauth2/profiles/smart-v1/token"},
+		{"fhir_base_url", info.FHIRBaseURL, base + "/r4/x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(good, tc.from) {
+				t.Fatalf("the sandbox config does not name its %s", tc.name)
+			}
+			cfg := filepath.Join(t.TempDir(), "config.yaml")
+			if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(good, tc.from, tc.to)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, fresh := srv.Regenerate()
+			for _, args := range [][]string{{"probe", "--json"}, {"report"}, {"rotate", "--client-secret-stdin", "--yes"}} {
+				out, errOut, code := runCLI(t, nil, fresh+"\n", append(args, "--config", cfg, "--cacert", info.CAFile, "--timeout", "5s")...)
+				assertNoSecret(t, srv, out, errOut)
+				if code == 0 {
+					t.Errorf("%v with a plain-http %s: exit 0", args, tc.name)
+				}
+				if !strings.Contains(out+errOut, "https") {
+					t.Errorf("%v: the message does not say to use https", args)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if withCredentials > 0 {
+				t.Fatalf("%d of %d plain-http requests carried a credential", withCredentials, requests)
+			}
+		})
+	}
+}
+
+// nonLoopbackIP is an address of this machine that is not loopback.
+func nonLoopbackIP(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Skipf("no interface addresses: %v", err)
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
+			return n.IP.String()
+		}
+	}
+	t.Skip("this machine has no non-loopback IPv4 address")
+	return ""
+}
