@@ -48,13 +48,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := config.Load(info.ConfigFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := &globals{timeout: 10 * time.Second}
-	io := &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }}
-	w := &wizardBackend{g: g, io: io, f: f, rootCAs: srv.CertPool(), consoleURL: info.ConsoleURL, tested: map[string]bool{}}
+	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
 
 	tm := teatest.NewTestModel(t, ui.New(w.deps(), ui.Options{NoColor: true}),
 		// Tall enough that the diagnosis is on screen without scrolling.
@@ -62,11 +56,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	seen := &frames{}
 	out := io2tee(tm.Output(), seen)
-	waitFor := func(s string) {
-		t.Helper()
-		teatest.WaitFor(t, out, func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
-			teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
+	waitFor := func(s string) { t.Helper(); waitScreen(t, out, s) }
 	key := func(k string) {
 		switch k {
 		case "enter":
