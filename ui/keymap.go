@@ -34,22 +34,22 @@ func newKeyMap() keyMap {
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Next:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Skip:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip step")),
+		Skip:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip")),
 		Expand:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "evidence")),
 		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),
 		Unknown:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unsure")),
-		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open console")),
+		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "console")),
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		Field:    key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
-		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
+		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rerun")),
 		Write:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write config")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit again")),
 		Save:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "save report")),
-		Provider: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "provider app")),
+		Provider: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "provider")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 	}
 }
@@ -108,7 +108,7 @@ func (k keyMap) forScreen(s screenKeys) keyMap {
 		k.Down.SetKeys("down")
 		k.Down.SetHelp("↓", "down")
 		k.Skip.SetKeys("ctrl+s")
-		k.Skip.SetHelp("ctrl+s", "skip step")
+		k.Skip.SetHelp("ctrl+s", "skip")
 		k.Quit.SetKeys("ctrl+c")
 		k.Quit.SetHelp("ctrl+c", "quit")
 		k.Help.SetEnabled(false)
