@@ -24,8 +24,9 @@ var ErrEdit = errors.New("cannot edit config")
 
 // Set replaces the scalar at tenants.<tenant>.<path...> ("" = the only
 // tenant) with value. Only the bytes of that scalar change; the result is
-// re-parsed and checked to read back exactly before it is kept. Error
-// messages never contain the value.
+// checked to read back exactly, with no other value changed, before it is
+// kept: by re-parsing the whole file, or, for a plain one-line value, by
+// the cheaper proof in fastedit.go. Error messages never contain the value.
 func (f *File) Set(tenant string, path []string, value string) error {
 	return f.set(tenant, path, value)
 }
@@ -47,7 +48,10 @@ func (f *File) set(tenant string, path []string, value string) error {
 	if !utf8.ValidString(value) {
 		return fmt.Errorf("config: new value for %s is not valid UTF-8: %w", where, ErrEdit)
 	}
-	t := f.tree
+	t, err := f.parsed()
+	if err != nil {
+		return err
+	}
 	e, err := t.pickTenant(tenant)
 	if err != nil {
 		return err
@@ -62,7 +66,7 @@ func (f *File) set(tenant string, path []string, value string) error {
 		var merged bool
 		mv, merged = t.lookup(cur, key)
 		if mv == nil && i == len(path)-1 {
-			if err := f.insertKey(cur, tenant, path, value); err == nil {
+			if err := f.insertKey(t, cur, tenant, path, value); err == nil {
 				return nil
 			}
 		}
@@ -82,6 +86,10 @@ func (f *File) set(tenant string, path []string, value string) error {
 	if err != nil {
 		return fail(t.pos(mv.Key), "tenant %q: `%s`: %v", tenant, where, err)
 	}
+	site, fast := fastSite{}, false
+	if !f.fullOnly {
+		site, fast = t.fastSite(mv, append([]string{"tenants", tenant}, path...))
+	}
 	var lastErr error
 	for _, st := range []quoteStyle{style, styleDouble} {
 		text := render(value, st)
@@ -89,9 +97,15 @@ func (f *File) set(tenant string, path []string, value string) error {
 			text = " " + text // an empty value: the insertion point is right after the colon
 		}
 		out := splice(f.src, start, end, text)
-		nt, err := f.verifyEdit(out, tenant, path, value)
+		if fast && site.accepts(text, value) {
+			f.src, f.tr = out, nil // parsed() rebuilds the tree when it is next read
+			f.fastEdits++
+			return nil
+		}
+		nt, err := verifyEdit(t, out, tenant, path, value)
 		if err == nil {
-			f.src, f.tree = out, nt
+			f.src, f.tr = out, nt
+			f.fullEdits++
 			return nil
 		}
 		lastErr = err
@@ -206,8 +220,8 @@ func (t *tree) implicitNull(n ast.Node) bool {
 // verifyEdit re-parses edited content and checks that the edited value
 // reads back exactly and that no other value changed (an anchor shared via
 // aliases would change several).
-func (f *File) verifyEdit(out []byte, tenant string, path []string, value string) (*tree, error) {
-	nt, err := parseTree(f.path, out)
+func verifyEdit(t *tree, out []byte, tenant string, path []string, value string) (*tree, error) {
+	nt, err := parseTree(t.path, out)
 	if err != nil {
 		return nil, fmt.Errorf("the edited file would not parse (%v)", err)
 	}
@@ -227,7 +241,7 @@ func (f *File) verifyEdit(out []byte, tenant string, path []string, value string
 		return nil, errors.New("the new value does not read back identically")
 	}
 	target := append([]string{"tenants", tenant}, path...)
-	before, err1 := f.tree.leaves()
+	before, err1 := t.leaves()
 	after, err2 := nt.leaves()
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
@@ -283,8 +297,7 @@ func (t *tree) leaves() (map[string]string, error) {
 // insertKey adds the missing last key of path to block mapping m, on a new
 // line with the indentation of its siblings: after the last entry when that
 // is a one-line value, otherwise above the first.
-func (f *File) insertKey(m ast.Node, tenant string, path []string, value string) error {
-	t := f.tree
+func (f *File) insertKey(t *tree, m ast.Node, tenant string, path []string, value string) error {
 	es, ok := entries(m)
 	if !ok || len(es) == 0 {
 		return errors.New("not a mapping with entries")
@@ -320,8 +333,9 @@ func (f *File) insertKey(m ast.Node, tenant string, path []string, value string)
 	for _, sp := range spots {
 		for _, st := range []quoteStyle{stylePlain, styleDouble} {
 			out := splice(f.src, sp.at, sp.at, sp.indent+key+": "+render(value, st)+eol)
-			if nt, err := f.verifyEdit(out, tenant, path, value); err == nil {
-				f.src, f.tree = out, nt
+			if nt, err := verifyEdit(t, out, tenant, path, value); err == nil {
+				f.src, f.tr = out, nt
+				f.fullEdits++
 				return nil
 			}
 		}

@@ -21,14 +21,20 @@ import (
 const MaxFileSize = 4 << 20
 
 // File is a loaded config: its bytes, exactly as written, and the parsed
-// tree used to read and edit them. A File is not safe for concurrent use.
+// tree used to read and edit them. A File is not safe for concurrent use,
+// not even for reads: the first read after an edit may re-parse.
 type File struct {
 	path     string
 	src      []byte // current content, after edits
 	base     []byte // content Save expects to find on disk
 	fromDisk bool   // base came from disk (Load), so a vanished file is a change
-	tree     *tree
-	fs       fsys // nil means the real file system
+	tr       *tree  // parse of src; nil after a fast-path edit until needed (see parsed)
+	fs       fsys   // nil means the real file system
+
+	// Which verification each kept edit used; tests read them, and set
+	// fullOnly to compare the fast path with the full verification.
+	fastEdits, fullEdits int
+	fullOnly             bool
 }
 
 // ParseError is a file that cannot be used at all. Pos.Line is 0 when the
@@ -109,7 +115,21 @@ func Parse(path string, data []byte) (*File, error) {
 		return nil, err
 	}
 	src := bytes.Clone(data)
-	return &File{path: path, src: src, base: src, tree: t}, nil
+	return &File{path: path, src: src, base: src, tr: t}, nil
+}
+
+// parsed returns the tree of the current content. A fast-path edit
+// (fastedit.go) leaves none, because it proves what changed without
+// parsing; the tree is rebuilt here, once, when something reads it.
+func (f *File) parsed() (*tree, error) {
+	if f.tr == nil {
+		t, err := parseTree(f.path, f.src)
+		if err != nil {
+			return nil, fmt.Errorf("config: re-reading the edited content: %w", err)
+		}
+		f.tr = t
+	}
+	return f.tr, nil
 }
 
 // Path returns the path the file was loaded from, as given.

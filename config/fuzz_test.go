@@ -10,6 +10,22 @@ import (
 	"unicode/utf8"
 )
 
+// editTargets are the values the edit fuzz targets change.
+var editTargets = []struct {
+	input, tenant string
+	path          []string
+}{
+	{"basic.yaml", "", PathClientSecret},
+	{"basic.yaml", "", PathClientID},
+	{"basic.yaml", "", []string{"cerner", "provider_app", "client_id"}},
+	{"empty.yaml", "", PathClientSecret},
+	{"styles.yaml", "default", PathClientSecret},
+	{"styles.yaml", "default", PathClientID},
+	{"styles.yaml", "default", []string{"cerner", "provider_app", "client_id"}},
+	{"styles.yaml", "prod", PathClientSecret},
+	{"styles.yaml", "prod", PathClientID},
+}
+
 var fuzzSeeds = []string{
 	"yes", "012345", `p@ss: w0rd #x'y"z`, "*star", "&amp", "ünïcødé ✓", "", "a\nb", " lead", "trail ",
 	"\x00", "\u2028", "\ufeff", "'", "\"", "\\", "- x", "? x", "#", "null", "~", "0x1F", "FAKE+/=:%",
@@ -29,21 +45,7 @@ func FuzzEditRoundTrip(f *testing.F) {
 		}
 		inputs[name] = b
 	}
-	type target struct {
-		input, tenant string
-		path          []string
-	}
-	targets := []target{
-		{"basic.yaml", "", PathClientSecret},
-		{"basic.yaml", "", PathClientID},
-		{"basic.yaml", "", []string{"cerner", "provider_app", "client_id"}},
-		{"empty.yaml", "", PathClientSecret},
-		{"styles.yaml", "default", PathClientSecret},
-		{"styles.yaml", "default", PathClientID},
-		{"styles.yaml", "default", []string{"cerner", "provider_app", "client_id"}},
-		{"styles.yaml", "prod", PathClientSecret},
-		{"styles.yaml", "prod", PathClientID},
-	}
+	targets := editTargets
 	f.Fuzz(func(t *testing.T, value string, which uint8) {
 		if len(value) > 256 {
 			// Credentials are short; long inputs only slow the minimizer.
@@ -71,6 +73,9 @@ func FuzzEditRoundTrip(f *testing.F) {
 		}
 		if got := readPath(t, g, tg.tenant, tg.path); got != value {
 			t.Fatalf("reads back as %q, want %q", got, value)
+		}
+		if got := readPath(t, file, tg.tenant, tg.path); got != value {
+			t.Fatalf("the edited File reads back %q, want %q", got, value)
 		}
 		assertOnlyEditedLinesChanged(t, old, strings.Split(string(file.Bytes()), "\n"))
 	})

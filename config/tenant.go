@@ -39,10 +39,14 @@ func (t *tree) tenants() ([]*ast.MappingValueNode, error) {
 // TenantNames lists the tenants in file order (none when the file has no
 // usable tenants mapping).
 func (f *File) TenantNames() []string {
-	es, _ := f.tree.tenants()
+	t, err := f.parsed()
+	if err != nil {
+		return nil
+	}
+	es, _ := t.tenants()
 	names := make([]string, 0, len(es))
 	for _, e := range es {
-		names = append(names, f.tree.keyText(e))
+		names = append(names, t.keyText(e))
 	}
 	return names
 }
@@ -100,7 +104,10 @@ func (t *tree) tenantCerner(name string) (string, ast.Node, error) {
 // tenant cannot be found or is not shaped like one; missing or bad values
 // are left empty for ValidateTenant to report.
 func (f *File) Tenant(name string) (Tenant, error) {
-	t := f.tree
+	t, err := f.parsed()
+	if err != nil {
+		return Tenant{}, err
+	}
 	name, c, err := t.tenantCerner(name)
 	if err != nil {
 		return Tenant{}, err

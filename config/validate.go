@@ -15,7 +15,10 @@ var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 
 // Validate checks every tenant and returns all findings, sorted by position.
 func (f *File) Validate() []Finding {
-	t := f.tree
+	t, err := f.parsed()
+	if err != nil {
+		return []Finding{errFinding(err, "")}
+	}
 	es, err := t.tenants()
 	if err != nil {
 		return []Finding{errFinding(err, "")}
@@ -33,11 +36,15 @@ func (f *File) Validate() []Finding {
 
 // ValidateTenant checks one tenant ("" = the only one).
 func (f *File) ValidateTenant(name string) []Finding {
-	e, err := f.tree.pickTenant(name)
+	t, err := f.parsed()
 	if err != nil {
 		return []Finding{errFinding(err, name)}
 	}
-	out := f.tree.validateTenant(e)
+	e, err := t.pickTenant(name)
+	if err != nil {
+		return []Finding{errFinding(err, name)}
+	}
+	out := t.validateTenant(e)
 	sortFindings(out)
 	return out
 }
