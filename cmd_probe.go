@@ -104,8 +104,14 @@ func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) err
 	if err != nil {
 		return err
 	}
+	if err := interrupted(ctx); err != nil {
+		return err
+	}
 	if f.provider {
 		addProviderRoundTrip(ctx, io, opts, f, r)
+		if err := interrupted(ctx); err != nil {
+			return err
+		}
 	}
 	if f.json {
 		b, err := report.JSON(r, versionString())

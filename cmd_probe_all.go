@@ -49,6 +49,9 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 		}()
 	}
 	wg.Wait()
+	if err := interrupted(ctx); err != nil {
+		return err
+	}
 	worst := 0
 	for i, err := range errs {
 		if err != nil {

@@ -51,6 +51,9 @@ func runReport(ctx context.Context, io *IOStreams, g *globals, f *reportFlags) e
 	if err != nil {
 		return err
 	}
+	if err := interrupted(ctx); err != nil {
+		return err
+	}
 	in := report.Input{Report: r, Tenant: tenant, Version: versionString(), Now: time.Now(), ConsoleURL: codeConsoleURL}
 	var buf bytes.Buffer
 	if f.format == "json" {

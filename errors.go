@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +24,16 @@ func newDiagnosisError(code int, format string, args ...any) error {
 		return nil
 	}
 	return &diagnosisError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// interrupted turns a cancelled run (ctrl+c, SIGTERM) into an error: the
+// checks it cut short were skipped, and a diagnosis of skipped checks would
+// read as "ok".
+func interrupted(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before the checks finished: %w", err)
+	}
+	return nil
 }
 
 // errSilent is returned by commands that already told the user everything.

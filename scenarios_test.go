@@ -118,3 +118,24 @@ func TestProbeScenarios(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeInterrupted: a probe cut short by ctrl+c exits 130 and does not
+// report "ok" from checks it never ran.
+func TestProbeInterrupted(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Scenario: "slow", SlowDelay: time.Minute})
+	info := srv.Info()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb bytes.Buffer
+	streams := &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, streams, []string{"probe", "--config", info.ConfigFile, "--cacert", info.CAFile, "--json"})
+	}()
+	cancel()
+	if code := <-done; code != 130 {
+		t.Errorf("exit code %d, want 130\nstdout: %s\nstderr: %s", code, out.String(), errb.String())
+	}
+	if strings.Contains(out.String(), `"top": "ok"`) {
+		t.Error("an interrupted probe reported ok")
+	}
+}
