@@ -2,13 +2,10 @@ package sandbox
 
 import (
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"fmt"
 	"math/big"
 	"net"
 	"time"
@@ -31,61 +28,31 @@ type authority struct {
 // newAuthority creates a fresh ECDSA P-256 CA and a leaf for loopback plus extraHost
 // (the listen host when it is neither loopback nor unspecified).
 func newAuthority(now time.Time, extraHost string) (*authority, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, caKey, err := newCA(now, "fhirdoctor sandbox CA (FAKE)")
 	if err != nil {
-		return nil, fmt.Errorf("generate CA key: %w", err)
+		return nil, err
 	}
-	caTmpl := &x509.Certificate{
-		SerialNumber:          randomSerial(),
-		Subject:               pkix.Name{CommonName: "fhirdoctor sandbox CA (FAKE)", Organization: []string{"fhirdoctor sandbox"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(leafValidity + 24*time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		MaxPathLenZero:        true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return nil, fmt.Errorf("self-sign CA: %w", err)
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, fmt.Errorf("parse CA: %w", err)
-	}
-
-	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate server key: %w", err)
-	}
-	leafTmpl := &x509.Certificate{
-		SerialNumber: randomSerial(),
-		Subject:      pkix.Name{CommonName: "127.0.0.1", Organization: []string{"fhirdoctor sandbox"}},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(leafValidity - time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:     []string{"localhost"},
-	}
-	if extraHost != "" {
-		if ip := net.ParseIP(extraHost); ip != nil {
-			leafTmpl.IPAddresses = append(leafTmpl.IPAddresses, ip)
-		} else {
-			leafTmpl.DNSNames = append(leafTmpl.DNSNames, extraHost)
+	leaf, err := signLeaf(ca, caKey, now.Add(-time.Hour), now.Add(leafValidity-time.Hour), func(c *x509.Certificate) {
+		c.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}
+		c.DNSNames = []string{"localhost"}
+		if extraHost == "" {
+			return
 		}
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &leafKey.PublicKey, caKey)
+		if ip := net.ParseIP(extraHost); ip != nil {
+			c.IPAddresses = append(c.IPAddresses, ip)
+		} else {
+			c.DNSNames = append(c.DNSNames, extraHost)
+		}
+	})
 	if err != nil {
-		return nil, fmt.Errorf("sign server certificate: %w", err)
+		return nil, err
 	}
-
 	pool := x509.NewCertPool()
 	pool.AddCert(ca)
 	return &authority{
-		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}),
 		pool:  pool,
-		leaf:  tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: leafKey},
+		leaf:  leaf,
 		ca:    ca,
 		caKey: caKey,
 	}, nil
