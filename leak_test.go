@@ -748,11 +748,12 @@ func leakAccessible(l *leakScan) {
 
 // TestCredentialsOnlyOverHTTPS: a token_url or FHIR base on plain http to
 // a host that is not loopback never receives the secret, a Basic value or
-// a token, whatever the command. The plain-http server listens on this
-// machine's own non-loopback address, so the test sees exactly what would
-// have crossed the network.
+// a token, whatever the command. The plain-http server is reached through
+// this machine's host name: the tool must treat that as a remote host
+// (nothing but an IP or "localhost" proves loopback), while the packets
+// stay on loopback, the only addresses tests here may send to.
 func TestCredentialsOnlyOverHTTPS(t *testing.T) {
-	ip := nonLoopbackIP(t)
+	host, ip := loopbackAlias(t)
 	var mu sync.Mutex
 	var requests, withCredentials int
 	plain := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -771,7 +772,8 @@ func TestCredentialsOnlyOverHTTPS(t *testing.T) {
 	}
 	go func() { _ = plain.Serve(ln) }()
 	t.Cleanup(func() { _ = plain.Close() })
-	base := "http://" + ln.Addr().String()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	base := "http://" + net.JoinHostPort(host, port)
 
 	srv := startSandbox(t, sandbox.Options{Scenario: "healthy"})
 	info := srv.Info()
@@ -808,18 +810,23 @@ func TestCredentialsOnlyOverHTTPS(t *testing.T) {
 	}
 }
 
-// nonLoopbackIP is an address of this machine that is not loopback.
-func nonLoopbackIP(t *testing.T) string {
+// loopbackAlias is a name for this machine that is not "localhost" and
+// resolves to a loopback address (Debian maps the host name so), and that
+// address; the test is skipped where there is none.
+func loopbackAlias(t *testing.T) (host, ip string) {
 	t.Helper()
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Skipf("no interface addresses: %v", err)
+	name, err := os.Hostname()
+	if err != nil || name == "" || strings.EqualFold(name, "localhost") {
+		t.Skip("no host name other than localhost")
+	}
+	addrs, err := net.LookupHost(name)
+	if err != nil || len(addrs) == 0 {
+		t.Skipf("host name %s does not resolve: %v", name, err)
 	}
 	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
-			return n.IP.String()
+		if parsed := net.ParseIP(a); parsed == nil || !parsed.IsLoopback() {
+			t.Skipf("host name %s resolves to %s, not only loopback: tests send nothing off loopback", name, a)
 		}
 	}
-	t.Skip("this machine has no non-loopback IPv4 address")
-	return ""
+	return name, addrs[0]
 }
