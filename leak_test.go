@@ -20,10 +20,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/exp/teatest/v2"
-
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 	"github.com/fhirdoctor/fhirdoctor/ui"
@@ -633,56 +629,40 @@ func leakWizard(l *leakScan) {
 	var out, errb bytes.Buffer
 	w := newWizardBackend(t, srv, &IOStreams{Out: &out, Err: &errb, Getenv: func(string) string { return "" }})
 	reportPath := filepath.Join(l.tempDir(), "fhirdoctor-report.md")
-	tm := teatest.NewTestModel(t, ui.New(w.deps(), ui.Options{NoColor: true, ReportPath: reportPath}),
-		teatest.WithInitialTermSize(100, 60),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	seen := &frames{}
-	screen := io2tee(tm.Output(), seen)
-	waitFor := func(s string) { t.Helper(); waitScreen(t, screen, s) }
-	key := func(k string) {
-		if k == "enter" {
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-			return
-		}
-		tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
-	}
-	waitFor("Diagnosis")
-	key("enter")
-	waitFor("Record")
-	key("enter")
-	waitFor("Regenerate")
-	key("enter")
-	waitFor("echoed")
-	tm.Send(tea.PasteMsg{Content: spacedCanary}) // refused with the reason
-	waitFor("Client secret:")
-	tm.Send(tea.PasteMsg{Content: "'" + wrongCanary + "'\r\n"})
-	key("enter")
-	waitFor("Token refused")
-	key("e")
-	waitFor("Step 3 · Update")
-	tm.Send(tea.PasteMsg{Content: "\"" + canary + "\"\n"})
-	key("enter")
-	waitFor("Token issued")
-	key("w")
-	waitFor("backup")
-	key("enter")
-	waitFor("passed")
-	key("enter")
-	waitFor("remains")
-	key("r")
-	waitFor("Report saved")
-	key("q")
-	fm, ok := tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(ui.Model)
-	if !ok {
-		t.Fatal("final model is not a ui.Model")
-	}
-	if s := fm.Session(); !s.Written || s.FingerprintNew != config.Fingerprint(canary) {
+	d := startWizard(t, w, ui.Options{ReportPath: reportPath})
+	d.waitFor("Diagnosis")
+	d.key("enter")
+	d.waitFor("Record")
+	d.key("enter")
+	d.waitFor("Regenerate")
+	d.key("enter")
+	d.waitFor("echoed")
+	d.paste(spacedCanary) // refused with the reason
+	d.waitFor("Client secret:")
+	d.paste("'" + wrongCanary + "'\r\n")
+	d.key("enter")
+	d.waitFor("Token refused")
+	d.key("e")
+	d.waitFor("Step 3 · Update")
+	d.paste("\"" + canary + "\"\n")
+	d.key("enter")
+	d.waitFor("Token issued")
+	d.key("w")
+	d.waitFor("backup")
+	d.key("enter")
+	d.waitFor("passed")
+	d.key("enter")
+	d.waitFor("remains")
+	d.key("r")
+	d.waitFor("Report saved")
+	d.key("q")
+	if s := d.final().Session(); !s.Written || s.FingerprintNew != config.Fingerprint(canary) {
 		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written, s.FingerprintNew)
 	}
 	if _, err := os.Stat(reportPath); err != nil {
 		t.Errorf("no saved report to scan: %v", err)
 	}
-	l.add("wizard frames", seen.String())
+	l.add("wizard frames", d.seen.String())
 	l.add("wizard stdout", out.String())
 	l.add("wizard stderr", errb.String())
 }

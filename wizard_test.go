@@ -1,41 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
-
-// frames keeps every byte the program wrote, to scan all of them.
-type frames struct {
-	mu  sync.Mutex
-	all bytes.Buffer
-}
-
-func (f *frames) Write(p []byte) (int, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.all.Write(p)
-}
-
-func (f *frames) String() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.all.String()
-}
 
 // TestWizardAgainstSandbox drives the real wizard, wired as main wires it,
 // through the whole rotation against the sandbox over TLS: the secret is
@@ -50,45 +25,27 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	}
 	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
 
-	tm := teatest.NewTestModel(t, ui.New(w.deps(), ui.Options{NoColor: true}),
-		// Tall enough that the diagnosis is on screen without scrolling.
-		teatest.WithInitialTermSize(100, 60),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	seen := &frames{}
-	out := io2tee(tm.Output(), seen)
-	waitFor := func(s string) { t.Helper(); waitScreen(t, out, s) }
-	key := func(k string) {
-		switch k {
-		case "enter":
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-		default:
-			tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
-		}
-	}
+	d := startWizard(t, w, ui.Options{})
 
-	waitFor("Diagnosis")
-	key("enter")
-	waitFor("Record")
-	key("enter")
-	waitFor("Regenerate")
-	key("enter")
-	waitFor("echoed")
+	d.waitFor("Diagnosis")
+	d.key("enter")
+	d.waitFor("Record")
+	d.key("enter")
+	d.waitFor("Regenerate")
+	d.key("enter")
+	d.waitFor("echoed")
 	_, newSecret := srv.Regenerate()
-	tm.Send(tea.PasteMsg{Content: "\"" + newSecret + "\"\n"})
-	key("enter")
-	waitFor("Write")
-	key("w")
-	waitFor("backup")
-	key("enter")
-	waitFor("passed")
-	key("enter")
-	waitFor("remains")
-	key("q")
-	fm, ok := tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(ui.Model)
-	if !ok {
-		t.Fatal("final model is not a ui.Model")
-	}
-	sess := fm.Session()
+	d.paste("\"" + newSecret + "\"\n")
+	d.key("enter")
+	d.waitFor("Write")
+	d.key("w")
+	d.waitFor("backup")
+	d.key("enter")
+	d.waitFor("passed")
+	d.key("enter")
+	d.waitFor("remains")
+	d.key("q")
+	sess := d.final().Session()
 	if passed, ran := ui.Passed(sess.Verify); ran == 0 || passed != ran {
 		t.Errorf("verification: %d of %d checks passed", passed, ran)
 	}
@@ -96,7 +53,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 		t.Errorf("session: written=%v new fingerprint %s", sess.Written, sess.FingerprintNew)
 	}
 
-	assertNoSecret(t, srv, seen.String())
+	assertNoSecret(t, srv, d.seen.String())
 	after, err := os.ReadFile(info.ConfigFile)
 	if err != nil {
 		t.Fatal(err)
