@@ -143,6 +143,31 @@ func afterRotate(t *testing.T, path string, before []byte, secret string) []byte
 	return f.Bytes()
 }
 
+// rotation is a secret-rotated sandbox whose console already issued the new
+// secret, with the config's content before and after a rotation to it.
+type rotation struct {
+	srv       *sandbox.Server
+	info      sandbox.Info
+	cfg       string
+	old, want []byte
+	secret    string
+	contents  map[string][]byte // names for describe
+}
+
+func newRotation(t *testing.T) rotation {
+	t.Helper()
+	srv := startSandbox(t, sandbox.Options{Scenario: "secret-rotated"})
+	info := srv.Info()
+	old, err := os.ReadFile(info.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret := srv.Regenerate()
+	want := afterRotate(t, info.ConfigFile, old, secret)
+	return rotation{srv: srv, info: info, cfg: info.ConfigFile, old: old, want: want, secret: secret,
+		contents: map[string][]byte{"the old content": old, "the new content": want}}
+}
+
 // leftovers lists Save's temporary files and the lock's sidecar.
 func leftovers(t *testing.T, cfg string) (temps []string, lock bool) {
 	t.Helper()
@@ -189,16 +214,8 @@ func TestRotateCrashSafety(t *testing.T) {
 	for _, tc := range steps {
 		t.Run("killed/"+tc.step, func(t *testing.T) {
 			t.Parallel()
-			srv := startSandbox(t, sandbox.Options{Scenario: "secret-rotated"})
-			info := srv.Info()
-			cfg := info.ConfigFile
-			old, err := os.ReadFile(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, secret := srv.Regenerate()
-			want := afterRotate(t, cfg, old, secret)
-			contents := map[string][]byte{"the old content": old, "the new content": want}
+			r := newRotation(t)
+			srv, info, cfg, old, secret, want, contents := r.srv, r.info, r.cfg, r.old, r.secret, r.want, r.contents
 
 			startPaused(t, bin, cfg, info.CAFile, secret, tc.step).kill(t)
 
@@ -262,16 +279,8 @@ func TestRotateCrashSafety(t *testing.T) {
 
 	t.Run("two-rotations-at-once", func(t *testing.T) {
 		t.Parallel()
-		srv := startSandbox(t, sandbox.Options{Scenario: "secret-rotated"})
-		info := srv.Info()
-		cfg := info.ConfigFile
-		old, err := os.ReadFile(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, secret := srv.Regenerate()
-		want := afterRotate(t, cfg, old, secret)
-		contents := map[string][]byte{"the old content": old, "the new content": want}
+		r := newRotation(t)
+		srv, info, cfg, old, secret, want, contents := r.srv, r.info, r.cfg, r.old, r.secret, r.want, r.contents
 
 		// The first holds the lock with its temporary file written...
 		first := startPaused(t, bin, cfg, info.CAFile, secret, "after-temp-write")
