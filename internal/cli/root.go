@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -101,10 +101,12 @@ func (g *globals) loadTenant(io *IOStreams) (*config.File, config.Tenant, error)
 // textStyle colours doctor output for a terminal, and leaves it plain for
 // pipes and NO_COLOR.
 func (g *globals) textStyle(io *IOStreams) report.Style {
-	if g.noColor || !io.StdoutTTY {
+	in, inOK := io.terminalIn()
+	out, outOK := io.terminalOut()
+	if g.noColor || !inOK || !outOK {
 		return report.Style{}
 	}
-	return ui.TerminalReportStyle()
+	return ui.TerminalReportStyle(in, out, io.environ())
 }
 
 // audit appends one line to the audit trail unless --no-audit. The write it
