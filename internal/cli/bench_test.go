@@ -44,7 +44,7 @@ func execRusage(b *testing.B, bin string, args ...string) (time.Duration, int64)
 	return wall, maxrssBytes(ru)
 }
 
-// BenchmarkVersionStart is issue 7's "fhirdoctor version starts in under
+// BenchmarkVersionStart is docs/benchmarks.md's "fhirdoctor version starts in under
 // 20 ms": fork, exec, Go runtime and package init, cobra and fang, print,
 // exit, as a shell sees it.
 //
@@ -60,7 +60,7 @@ func BenchmarkVersionStart(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "maxrss-MB")
 }
 
-// BenchmarkProbeRSS is issue 3's "peak RSS of probe under 40 MB": the
+// BenchmarkProbeRSS is docs/benchmarks.md's "peak RSS of probe under 40 MB": the
 // real binary probes a healthy sandbox (every check runs, the token is
 // issued, FHIR is read) and the kernel's maxrss of the child is reported.
 //
