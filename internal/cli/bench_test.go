@@ -48,7 +48,7 @@ func execRusage(b *testing.B, bin string, args ...string) (time.Duration, int64)
 // 20 ms": fork, exec, Go runtime and package init, cobra and fang, print,
 // exit, as a shell sees it.
 //
-// Reproduce: go test -run '^$' -bench VersionStart -benchtime 200x .
+// Reproduce: go test -run '^$' -bench VersionStart -benchtime 200x ./internal/cli/
 func BenchmarkVersionStart(b *testing.B) {
 	bin := buildBinary(b)
 	var peak int64
@@ -64,7 +64,7 @@ func BenchmarkVersionStart(b *testing.B) {
 // real binary probes a healthy sandbox (every check runs, the token is
 // issued, FHIR is read) and the kernel's maxrss of the child is reported.
 //
-// Reproduce: go test -run '^$' -bench ProbeRSS -benchtime 20x .
+// Reproduce: go test -run '^$' -bench ProbeRSS -benchtime 20x ./internal/cli/
 func BenchmarkProbeRSS(b *testing.B) {
 	bin := buildBinary(b)
 	srv := benchSandbox(b, sandbox.Options{Scenario: "healthy"})
@@ -100,7 +100,7 @@ func benchSandbox(b *testing.B, opts sandbox.Options) *sandbox.Server {
 // at N = 50); N = 10 shows how the ratio grows with the CPU work (TLS
 // handshakes) that the tenants share.
 //
-// Reproduce: go test -run '^$' -bench ProbeAllTenants -benchtime 5x .
+// Reproduce: go test -run '^$' -bench ProbeAllTenants -benchtime 5x ./internal/cli/
 func BenchmarkProbeAllTenants(b *testing.B) {
 	const sandboxes = 5
 	dir := b.TempDir()
