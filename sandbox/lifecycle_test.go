@@ -149,7 +149,7 @@ func TestInfoJSON(t *testing.T) {
 		t.Errorf("Info %s", b)
 	}
 	if len(m) != 8 || m["vendor"] != "cerner" {
-		t.Errorf("Info has %d fields (vendor %q), product.md lists 8", len(m), m["vendor"])
+		t.Errorf("Info has %d fields (vendor %q), docs/design.md lists 8", len(m), m["vendor"])
 	}
 }
 
