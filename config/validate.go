@@ -3,8 +3,8 @@ package config
 import (
 	"fmt"
 	"net"
-	"os"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"unicode/utf8"
