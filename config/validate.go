@@ -50,6 +50,20 @@ func (f *File) ValidateTenant(name string) []Finding {
 	return out
 }
 
+// ValidateFor checks one tenant ("" = the only one) for a command that
+// uses only parts of it: errors elsewhere become warnings that say so, so a
+// command is never refused for a part it does not touch (docs/config.md).
+func (f *File) ValidateFor(name string, parts Part) []Finding {
+	out := f.ValidateTenant(name)
+	for i, fd := range out {
+		if fd.Severity == SeverityError && fd.Part != 0 && fd.Part&parts == 0 {
+			out[i].Severity = SeverityWarning
+			out[i].Message += " (not used by this command)"
+		}
+	}
+	return out
+}
+
 func errFinding(err error, tenant string) Finding {
 	fd := Finding{Severity: SeverityError, Tenant: tenant, Message: err.Error()}
 	if te, ok := err.(*tenantErr); ok {
