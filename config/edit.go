@@ -81,6 +81,11 @@ func (f *File) set(tenant string, path []string, value string) error {
 	}
 	if old, ok := t.scalar(mv.Value); ok && old == value && !isAlias(mv.Value) {
 		return nil // nothing to change: keep the bytes as they are
+	} else if name, isVar := Placeholder(strings.TrimSpace(old)); ok && isVar {
+		// The value lives in the environment or a .env file: writing here
+		// would put a secret in the YAML and unhook the variable
+		// (SetSecretWhereItLives writes where the value lives).
+		return fail(t.pos(mv.Key), "tenant %q: `%s` is the placeholder ${%s}; it is not replaced by a value", tenant, where, name)
 	}
 	start, end, style, err := t.valueSpan(mv)
 	if err != nil {

@@ -31,6 +31,9 @@ type File struct {
 	tr       *tree  // parse of src; nil after a fast-path edit until needed (see parsed)
 	fs       fsys   // nil means the real file system
 
+	env     *Environment          // nil until SetEnvironment or first use
+	dotenvs map[string]dotenvLoad // the .env files read to resolve placeholders
+
 	// Which verification each kept edit used; tests read them, and set
 	// fullOnly to compare the fast path with the full verification.
 	fastEdits, fullEdits int
