@@ -48,7 +48,15 @@ func checkConfig(_ context.Context, s *state) Result {
 		errs++
 		r.Evidence = append(r.Evidence, "cerner.system_app.client_id is empty")
 	}
-	if app.ClientSecret.IsZero() {
+	jwt := app.AuthMethod() == config.AuthPrivateKeyJWT
+	switch {
+	case jwt && app.KeyID == "":
+		errs++
+		r.Evidence = append(r.Evidence, strings.Join(app.Key("key_id"), ".")+" is empty: private_key_jwt needs the kid the public key is registered under")
+	case jwt && app.PrivateKeyPath == "":
+		errs++
+		r.Evidence = append(r.Evidence, strings.Join(app.Key("private_key_path"), ".")+" is empty: private_key_jwt needs the private key file")
+	case !jwt && app.ClientSecret.IsZero():
 		errs++
 		r.Evidence = append(r.Evidence, "cerner.system_app.client_secret is empty")
 	}
@@ -75,6 +83,9 @@ func checkConfig(_ context.Context, s *state) Result {
 		r.Summary = fmt.Sprintf("tenant %s in %s: %d warning(s)", name, where, warns)
 	default:
 		r.Summary = fmt.Sprintf("tenant %s in %s: client_id %s, secret %s, %d scope(s)", name, where, app.ClientID, app.ClientSecret.Fingerprint(), len(app.Scopes))
+		if jwt {
+			r.Summary = fmt.Sprintf("tenant %s in %s: client_id %s, private_key_jwt with kid %s, %d scope(s)", name, where, app.ClientID, app.KeyID, len(app.Scopes))
+		}
 		if t.Cerner.FHIRBaseDerived {
 			r.Evidence = append(r.Evidence, "fhir_base_url derived from token_url: "+t.Cerner.FHIRBaseURL)
 		}
