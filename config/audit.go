@@ -26,8 +26,13 @@ type AuditEntry struct {
 	NewClientID          string    `json:"new_client_id"`
 	OldSecretFingerprint string    `json:"old_secret_fingerprint"`
 	NewSecretFingerprint string    `json:"new_secret_fingerprint"`
-	Verification         string    `json:"verification"`
-	Backup               string    `json:"backup,omitempty"`
+	// Key rotations of JWT apps: key ids and the new key's RFC 7638
+	// thumbprint (public: it identifies the key, it cannot sign).
+	OldKeyID         string `json:"old_key_id,omitempty"`
+	NewKeyID         string `json:"new_key_id,omitempty"`
+	NewKeyThumbprint string `json:"new_key_thumbprint,omitempty"`
+	Verification     string `json:"verification"`
+	Backup           string `json:"backup,omitempty"`
 }
 
 // AppendAudit appends e as one JSON line to the audit log beside the config

@@ -167,6 +167,18 @@ func (s *state) sendToken(req *http.Request, at *tokenAttempt, scopes []string) 
 // tenant's token_url and scopes and the given credentials: the wizard's
 // "Test new credentials" step and `rotate` use it before writing anything.
 func RequestToken(ctx context.Context, opts Options, clientID string, secret config.Secret) TokenOutcome {
+	return requestTokenOutcome(ctx, opts, clientID, secretCredential(secret))
+}
+
+// RequestTokenWithKey is RequestToken for a private_key_jwt app: one
+// request with a freshly signed assertion (kid, the tenant's token_url as
+// aud). `rotate --new-key` polls with it until the server accepts the key.
+func RequestTokenWithKey(ctx context.Context, opts Options, clientID string, key *jwtauth.Key, kid string) TokenOutcome {
+	return requestTokenOutcome(ctx, opts, clientID, credential{key: key, kid: kid})
+}
+
+func requestTokenOutcome(ctx context.Context, opts Options, clientID string, cred credential) TokenOutcome {
+	secret := cred.secret
 	opts = opts.withDefaults()
 	scopes := opts.Tenant.Cerner.SystemApp.Scopes
 	out := TokenOutcome{Requested: scopes}
@@ -175,13 +187,19 @@ func RequestToken(ctx context.Context, opts Options, clientID string, secret con
 		out.Cause, out.Summary = CauseConfigInvalid, err.Error()
 		return out
 	}
+	defer client.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	s := &state{opts: opts, client: client}
-	at := s.requestToken(ctx, clientID, secretCredential(secret), scopes, encodingForm)
+	if cred.key != nil {
+		for _, v := range cred.key.ScrubValues() {
+			s.addSecret(v)
+		}
+	}
+	at := s.requestToken(ctx, clientID, cred, scopes, encodingForm)
 	// A refusal that the other Basic encoding might fix is worth the one
 	// extra request here too: the user is about to save these credentials.
-	if at.answer.Class == TokenInvalidClient && encodingMatters(clientID, secret.Reveal()) {
+	if cred.key == nil && at.answer.Class == TokenInvalidClient && encodingMatters(clientID, secret.Reveal()) {
 		if alt := s.requestToken(ctx, clientID, secretCredential(secret), scopes, encodingRaw); alt.answer.Class == TokenOK {
 			alt.answer.Warnings = append(alt.answer.Warnings, "accepted only with "+encodingRaw.describe())
 			at = alt
@@ -199,6 +217,7 @@ func RequestToken(ctx context.Context, opts Options, clientID string, secret con
 		}
 	}
 	out.Summary = a.Summary
+	out.Evidence = append(out.Evidence, at.assertion...)
 	if at.curl != "" {
 		out.Evidence = append(out.Evidence, at.curl)
 	}

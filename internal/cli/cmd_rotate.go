@@ -25,6 +25,8 @@ type rotateFlags struct {
 	noBackup    bool
 	// secretArg exists only to refuse it with the reason (see below).
 	secretArg string
+	// JWT apps (cmd_rotate_key.go).
+	key keyRotateFlags
 }
 
 // errSecretArg explains why there is no --client-secret flag.
@@ -40,14 +42,28 @@ requests a token with it, and only if that works shows the redacted diff, asks f
 confirmation and writes the config file atomically, with a backup and an audit line.
 
 Nothing is written when the new pair is rejected; the exit code says why
-(3 credentials rejected, 4 blocked before the OAuth server, 5 scope or tenant, ...).`,
+(3 credentials rejected, 4 blocked before the OAuth server, 5 scope or tenant, ...).
+
+For a JWT app (private_key_path + key_id), --new-key makes a key pair, prints the
+public key to upload, polls the token endpoint with it until the server accepts it
+(--wait), and only then writes private_key_path and key_id. The old key file is kept.
+When --wait ends first: exit 3, config untouched, and the --adopt-key command that
+resumes without minting another key.`,
 		Example: `  pbpaste | fhirdoctor rotate --client-secret-stdin --yes
+  fhirdoctor rotate --new-key --yes                      # a JWT app: new key pair, upload, wait, write
+  fhirdoctor rotate --adopt-key keys/20261201-AbC.pem --kid 20261201-AbC --wait 1h
   fhirdoctor rotate --client-id 11111111-2222-4333-8444-555555555555 --client-secret-stdin < new-secret.txt --yes
   FHIRDOCTOR_CLIENT_SECRET=... fhirdoctor rotate --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("client-secret") {
 				return errSecretArg
+			}
+			if f.key.newKey || f.key.adoptKey != "" {
+				return runRotateKey(cmd.Context(), io, g, f)
+			}
+			if err := f.key.onlyWithKey(cmd); err != nil {
+				return err
 			}
 			return runRotate(cmd.Context(), io, g, f)
 		},
@@ -58,6 +74,7 @@ Nothing is written when the new pair is rejected; the exit code says why
 	fl.BoolVar(&f.skipVerify, "skip-verify", false, "write without testing the new pair first")
 	fl.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
 	fl.BoolVar(&f.noBackup, "no-backup", false, "do not keep a config.yaml.bak.<time> copy")
+	f.key.addFlags(fl)
 	fl.StringVar(&f.secretArg, "client-secret", "", "")
 	_ = fl.MarkHidden("client-secret")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
