@@ -109,3 +109,21 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestJWTClockSkew: an assertion dies by clock. With the server's clock 10
+// minutes ahead, the refusal is explained by the skew the clock check
+// measured, not by the key.
+func TestJWTClockSkew(t *testing.T) {
+	ahead := func() time.Time { return time.Now().Add(10 * time.Minute) }
+	srv, opts := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-healthy", Now: ahead}, 5*time.Second)
+	rep, err := Run(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Diagnosis.Top != CauseClockSkew || ExitCode(rep.Diagnosis.Top) != 2 {
+		t.Fatalf("top %s, want clock-skew\n%s\nrefusals %q", rep.Diagnosis.Top, reportText(rep), srv.Refusals())
+	}
+	if r := srv.Refusals(); len(r) == 0 || !strings.HasPrefix(r[0], sandbox.RefusedExpiry) {
+		t.Errorf("the sandbox refused for %q, want an expired assertion", r)
+	}
+}
