@@ -20,6 +20,9 @@ type smartConfig struct {
 	Capabilities          []string `json:"capabilities"`
 	// CodeChallengeMethods is read by the provider checks (PKCE S256).
 	CodeChallengeMethods []string `json:"code_challenge_methods_supported"`
+	// JWKSURI is where the server publishes the keys that sign its
+	// id_tokens (the provider round trip verifies with them).
+	JWKSURI string `json:"jwks_uri"`
 }
 
 // checkDiscovery reads {fhir_base}/.well-known/smart-configuration and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,12 +100,15 @@ func ProviderRoundTrip(ctx context.Context, opts Options, p ProviderOptions) Pro
 	return out
 }
 
-// roundTrip is one run's working state.
+// roundTrip is one run's working state. sc is discovery as read at the
+// start; nonce is the OpenID Connect nonce sent with the authorize request.
 type roundTrip struct {
-	opts Options
-	p    ProviderOptions
-	s    *state
-	ev   []string
+	sc    smartConfig
+	nonce string
+	opts  Options
+	p     ProviderOptions
+	s     *state
+	ev    []string
 }
 
 func (rt *roundTrip) fail(a providerAnswer) ProviderOutcome {
@@ -163,7 +167,13 @@ func (rt *roundTrip) run(ctx context.Context) ProviderOutcome {
 		// A public client: client_id in the body, never a Basic header.
 		Endpoint: oauth2.Endpoint{AuthURL: app.AuthorizationURL, TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams},
 	}
-	authURL := cfg.AuthCodeURL(st, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("aud", base))
+	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("aud", base)}
+	if slices.Contains(app.Scopes, "openid") {
+		// The nonce binds the id_token to this sign-in (OpenID Connect 3.1.2.1).
+		rt.nonce = randomString(24)
+		authOpts = append(authOpts, oauth2.SetAuthURLParam("nonce", rt.nonce))
+	}
+	authURL := cfg.AuthCodeURL(st, authOpts...)
 	cs, err := listenCallback(ctx, redirect, authURL, st)
 	if err != nil {
 		return rt.fail(providerAnswer{ProviderListenFailed, CauseConfigInvalid, err.Error(),
@@ -235,6 +245,7 @@ func (rt *roundTrip) await(ctx context.Context, cs *callbackServer) (callback, P
 // token_url when discovery cannot be read.
 func (rt *roundTrip) tokenEndpoint(ctx context.Context, base string, app *config.ProviderApp) (string, *transportProblem) {
 	sc, ev, err := fetchSmartConfig(ctx, rt.s, base)
+	rt.sc = sc
 	rt.ev = append(rt.ev, ev...)
 	tokenURL := sc.TokenEndpoint
 	if err == nil {

@@ -40,6 +40,15 @@ func (rt *roundTrip) exchange(ctx context.Context, cfg oauth2.Config, code, veri
 	for _, raw := range v.secrets {
 		rt.s.addSecret(raw)
 	}
+	if idt, _ := tok.Extra("id_token").(string); idt != "" {
+		line, problem := verifyIDToken(ctx, rt.s, idt, idTokenExpect{
+			issuer: rt.sc.Issuer, jwksURI: rt.sc.JWKSURI, clientID: cfg.ClientID, nonce: rt.nonce, now: rt.opts.Now()})
+		if problem != "" {
+			v.warnings = append(v.warnings, problem)
+		} else {
+			v.evidence = append(v.evidence, line)
+		}
+	}
 	rt.ev = append(rt.ev, v.evidence...)
 	out := ProviderOutcome{Patient: v.patient, Granted: v.granted, ExpiresIn: v.expiresIn, IDClaims: v.claims}
 	if v.fatal != nil {
