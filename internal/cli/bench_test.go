@@ -257,7 +257,7 @@ func BenchmarkProbeAllTenantsJWT(b *testing.B) {
 	// CPU time is what a loaded machine cannot hide: wall time there
 	// includes waiting for other processes.
 	b.ReportMetric(float64(cpuAll.Microseconds())/1000/float64(b.N)/float64(n), "cpu-ms/tenant")
-	perTenant := float64((tAll-tOne).Microseconds()) / 1000 / float64(b.N) / float64(n-1)
+	perTenant := float64((tAll - tOne).Microseconds()) / 1000 / float64(b.N) / float64(n-1)
 	b.ReportMetric(perTenant, "per-extra-tenant-ms")
 	b.ReportMetric(float64(peak)/(1<<20), "maxrss-MB")
 	b.ReportMetric(float64(tOne.Milliseconds())/float64(b.N), "one-ms/op")
