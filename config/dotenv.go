@@ -136,7 +136,7 @@ func (d *Dotenv) set(key, value string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%s:%d: %s: no quoting of the new value reads back exactly in a .env file (it holds every quote character and a line break?); the file is unchanged: %w", d.path, x.line, key, ErrEdit)
+	return fmt.Errorf("%s:%d: %s: no quoting reads the new value back exactly in a .env file (it holds ', \" and ` together, or a line break); the file is unchanged: %w", d.path, x.line, key, ErrEdit)
 }
 
 // dotenvRenderings are the ways to write value, best first: in the quoting

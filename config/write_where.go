@@ -63,22 +63,54 @@ func (f *File) Clone() *File {
 // in the process environment, or one nothing defines, is an error wrapping
 // ErrNotWritable, and nothing is edited.
 func (f *File) SetSecretWhereItLives(tenant string, key []string, secret Secret) (*Dotenv, error) {
-	t, err := f.parsed()
+	name, pos, src, err := f.locate(tenant, key)
 	if err != nil {
 		return nil, err
+	}
+	if name == "" {
+		return nil, f.SetSecret(tenant, key, secret)
+	}
+	if err := notWritable(key, name, pos, src, f); err != nil {
+		return nil, err
+	}
+	d, err := f.Dotenv(src.File)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.SetSecret(name, secret); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// CheckWritable is nil when a new value for key can be written where the
+// current one lives, else the error SetSecretWhereItLives would return
+// (wrapping ErrNotWritable), so a command can refuse before asking for it.
+func (f *File) CheckWritable(tenant string, key []string) error {
+	name, pos, src, err := f.locate(tenant, key)
+	if err != nil || name == "" {
+		return err
+	}
+	return notWritable(key, name, pos, src, f)
+}
+
+// locate reads the value at key: the variable it names ("" for a literal
+// or a missing key), where, and where the variable's value comes from.
+func (f *File) locate(tenant string, key []string) (name string, pos Position, src Source, err error) {
+	t, err := f.parsed()
+	if err != nil {
+		return "", pos, src, err
 	}
 	e, err := t.pickTenant(tenant)
 	if err != nil {
-		return nil, err
+		return "", pos, src, err
 	}
 	cur := t.deref(e.Value)
 	var raw string
-	var pos Position
 	for i, k := range key {
 		mv, _ := t.lookup(cur, k)
 		if mv == nil {
-			cur = nil
-			break
+			return "", pos, src, nil
 		}
 		if i == len(key)-1 {
 			raw, _ = t.scalar(mv.Value)
@@ -88,23 +120,19 @@ func (f *File) SetSecretWhereItLives(tenant string, key []string, secret Secret)
 	}
 	name, ok := Placeholder(strings.TrimSpace(raw))
 	if !ok {
-		return nil, f.SetSecret(tenant, key, secret)
+		return "", pos, src, nil
 	}
-	src := f.resolve(name, pos).Source()
+	return name, pos, f.resolve(name, pos).Source(), nil
+}
+
+func notWritable(key []string, name string, pos Position, src Source, f *File) error {
 	switch src.Kind {
-	case SourceEnvironment:
-		return nil, &EnvironmentValueError{Key: dotted(key), Ref: pos, Var: name, Shadowed: src.Shadowed}
 	case SourceDotenv:
-		d, err := f.Dotenv(src.File)
-		if err != nil {
-			return nil, err
-		}
-		if err := d.SetSecret(name, secret); err != nil {
-			return nil, err
-		}
-		return d, nil
+		return nil
+	case SourceEnvironment:
+		return &EnvironmentValueError{Key: dotted(key), Ref: pos, Var: name, Shadowed: src.Shadowed}
 	}
-	return nil, fmt.Errorf("%s: %s is ${%s}, which is not set (looked in %s): define it in a .env file or the environment first: %w", pos, dotted(key), name, f.whereLooked(), ErrNotWritable)
+	return fmt.Errorf("%s: %s is ${%s}, which is not set (looked in %s): define it in a .env file or the environment first: %w", pos, dotted(key), name, f.whereLooked(), ErrNotWritable)
 }
 
 // Original is the content as read from disk (or last saved).

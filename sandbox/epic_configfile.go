@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"strconv"
 )
 
@@ -36,4 +37,17 @@ tenants:
 		q(s.fhirBase()), q(TestPatientID),
 		q(EpicClientID), q(s.epicState.keyPath), q(EpicKeyID), q(s.tokenURL()), q(ConfiguredScopes), q(s.epicState.jwksURL))
 	return b.Bytes()
+}
+
+// writeEpicConfig writes the Epic config, 0600 like every sandbox config
+// (os.WriteFile keeps the mode of an existing file, hence the Chmod).
+func (s *Server) writeEpicConfig() error {
+	s.config = s.renderEpicConfig()
+	if err := os.WriteFile(s.configFile(), s.config, 0o600); err != nil {
+		return fmt.Errorf("sandbox: write config.yaml: %w", err)
+	}
+	if err := os.Chmod(s.configFile(), 0o600); err != nil {
+		return fmt.Errorf("sandbox: restrict config.yaml: %w", err)
+	}
+	return nil
 }

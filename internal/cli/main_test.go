@@ -42,6 +42,7 @@ func TestScripts(t *testing.T) {
 			"sandbox":    cmdSandbox,
 			"regenerate": cmdRegenerate,
 			"nosecret":   cmdNoSecret,
+			"secretenv":  cmdSecretEnv,
 		},
 	})
 }
@@ -54,7 +55,7 @@ var (
 
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [vendor=epic] [propagation=D]")
+		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [shape=current|legacy|ehr] [secret-in=yaml|dotenv] [vendor=epic] [propagation=D]")
 	}
 	opts := sandbox.Options{Scenario: args[0], Dir: ts.MkAbs("sandbox")}
 	for _, a := range args[1:] {
@@ -69,6 +70,10 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			d, err := time.ParseDuration(strings.TrimPrefix(a, "propagation="))
 			ts.Check(err)
 			opts.Propagation = propagationOption(d)
+		case strings.HasPrefix(a, "shape="):
+			opts.ConfigShape = strings.TrimPrefix(a, "shape=")
+		case strings.HasPrefix(a, "secret-in="):
+			opts.SecretIn = strings.TrimPrefix(a, "secret-in=")
 		default:
 			ts.Fatalf("unknown sandbox option %q", a)
 		}
@@ -86,6 +91,20 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("FHIR", info.FHIRBaseURL)
 	ts.Setenv("CLIENT_ID", srv.ClientID())
 	ts.Setenv("KEYFILE", srv.EpicKeyPath())
+	ts.Setenv("TOKEN_URL", info.TokenURL)
+	ts.Setenv("SCOPES", sandbox.ConfiguredScopes)
+	ts.Setenv("ENVFILE", info.EnvFile)
+}
+
+// cmdSecretEnv presses Regenerate and puts the new secret in the named
+// environment variable of the script, never on its output: a CI job's
+// secret variable.
+func cmdSecretEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: secretenv NAME")
+	}
+	_, secret := scriptSandbox(ts).Regenerate()
+	ts.Setenv(args[0], secret)
 }
 
 func scriptSandbox(ts *testscript.TestScript) *sandbox.Server {
