@@ -15,6 +15,7 @@ import (
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
 type rotateFlags struct {
@@ -203,7 +204,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		Verification: verification, Backup: res.BackupPath,
 	})
 	fmt.Fprintf(io.Out, "✓ Rotated %s (tenant %s)\n  backup     %s\n  client id  %s\n  secret     %s → %s\n",
-		res.Path, tenant.Name, orNone(res.BackupPath), clientID, old.ClientSecret.Fingerprint(), secret.Fingerprint())
+		res.Path, tenant.Name, report.OrNone(res.BackupPath), clientID, old.ClientSecret.Fingerprint(), secret.Fingerprint())
 	if len(granted) > 0 {
 		fmt.Fprintf(io.Out, "  granted    %s\n", strings.Join(granted, " "))
 	}

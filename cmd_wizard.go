@@ -47,17 +47,10 @@ func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL st
 	if err != nil {
 		return err
 	}
-	if s.Written {
-		fmt.Fprintf(io.Err, "✓ wrote %s (backup %s); secret %s → %s\n", s.SavedPath, orNone(s.BackupPath), s.FingerprintOld, s.FingerprintNew)
+	if s.Written() {
+		fmt.Fprintf(io.Err, "✓ wrote %s (backup %s); secret %s → %s\n", s.WrittenPath, report.OrNone(s.BackupPath), s.OldFingerprint, s.NewFingerprint)
 	}
 	return nil
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
 }
 
 // wizardBackend gives the wizard its operations on one loaded config file.
@@ -167,23 +160,10 @@ func (w *wizardBackend) saveReport(path string, s ui.Session) error {
 	if s.Diagnosis == nil {
 		return errors.New("no diagnosis to report: the first probe did not finish")
 	}
-	rs := &report.Session{
-		Option:         s.Option,
-		WrittenPath:    s.SavedPath,
-		BackupPath:     s.BackupPath,
-		OldClientID:    s.ClientIDOld,
-		NewClientID:    s.ClientIDNew,
-		OldFingerprint: s.FingerprintOld,
-		NewFingerprint: s.FingerprintNew,
-		After:          s.Verify,
-	}
-	for _, a := range s.Checklist {
-		rs.Checklist = append(rs.Checklist, report.Answer{Question: a.Question, Answer: a.Answer})
-	}
 	var buf bytes.Buffer
 	if err := report.Markdown(&buf, report.Input{
 		Report: s.Diagnosis, Tenant: t, Version: versionString(), Now: time.Now(),
-		ConsoleURL: w.consoleURL, Session: rs,
+		ConsoleURL: w.consoleURL, Session: &s.Session,
 	}); err != nil {
 		return err
 	}

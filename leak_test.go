@@ -656,8 +656,8 @@ func leakWizard(l *leakScan) {
 	d.key("r")
 	d.waitFor("Report saved")
 	d.key("q")
-	if s := d.final().Session(); !s.Written || s.FingerprintNew != config.Fingerprint(canary) {
-		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written, s.FingerprintNew)
+	if s := d.final().Session(); !s.Written() || s.NewFingerprint != config.Fingerprint(canary) {
+		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written(), s.NewFingerprint)
 	}
 	if _, err := os.Stat(reportPath); err != nil {
 		t.Errorf("no saved report to scan: %v", err)
@@ -721,8 +721,8 @@ func leakAccessible(l *leakScan) {
 	if err != nil {
 		l.t.Fatalf("accessible flow: %v", err)
 	}
-	if !s.Written || s.FingerprintNew != config.Fingerprint(canary) || s.ReportPath == "" {
-		l.t.Errorf("the accessible flow did not write the canary and save the report: written=%v report=%q", s.Written, s.ReportPath)
+	if !s.Written() || s.NewFingerprint != config.Fingerprint(canary) || s.ReportPath == "" {
+		l.t.Errorf("the accessible flow did not write the canary and save the report: written=%v report=%q", s.Written(), s.ReportPath)
 	}
 }
 

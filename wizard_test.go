@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/report"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
@@ -46,11 +47,11 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	d.waitFor("remains")
 	d.key("q")
 	sess := d.final().Session()
-	if passed, ran := ui.Passed(sess.Verify); ran == 0 || passed != ran {
-		t.Errorf("verification: %d of %d checks passed", passed, ran)
+	if c := report.Count(sess.After.Checks); c.Ran() == 0 || c.Passed() != c.Ran() {
+		t.Errorf("verification: %s", report.PassedLine(c))
 	}
-	if !sess.Written || sess.FingerprintNew != config.Fingerprint(newSecret) {
-		t.Errorf("session: written=%v new fingerprint %s", sess.Written, sess.FingerprintNew)
+	if !sess.Written() || sess.NewFingerprint != config.Fingerprint(newSecret) {
+		t.Errorf("session: written=%v new fingerprint %s", sess.Written(), sess.NewFingerprint)
 	}
 
 	assertNoSecret(t, srv, d.seen.String())

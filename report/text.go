@@ -35,7 +35,8 @@ func Mark(st probe.Status) string {
 	return "-"
 }
 
-func (s Style) mark(st probe.Status) string {
+// Mark is the mark of a status in its colour.
+func (s Style) Mark(st probe.Status) string {
 	m := Mark(st)
 	switch st {
 	case probe.StatusPass:
@@ -82,6 +83,18 @@ func Count(checks []probe.CheckResult) Counts {
 	return c
 }
 
+// Passed counts the checks that passed, warnings included.
+func (c Counts) Passed() int { return c.Pass + c.Warn }
+
+// Ran counts the checks that ran: skipped ones did not.
+func (c Counts) Ran() int { return c.Pass + c.Warn + c.Fail }
+
+// PassedLine is the one-line verdict of a run, "N of M checks passed",
+// worded as docs/design.md fixes it for Step 5 and the summary.
+func PassedLine(c Counts) string {
+	return fmt.Sprintf("%d of %d checks passed", c.Passed(), c.Ran())
+}
+
 func (c Counts) String() string {
 	parts := []string{fmt.Sprintf("%d passed", c.Pass)}
 	if c.Warn > 0 {
@@ -118,7 +131,7 @@ func Text(w io.Writer, r *probe.Report, opt TextOptions) error {
 		idw = max(idw, len(c.ID))
 	}
 	for _, c := range r.Checks {
-		line := fmt.Sprintf("%s %-*s  %s", st.mark(c.Status), idw, c.ID, c.Summary)
+		line := fmt.Sprintf("%s %-*s  %s", st.Mark(c.Status), idw, c.ID, c.Summary)
 		if d := Duration(c.Duration); d != "" {
 			line += "  " + st.apply(st.Dim, d)
 		}

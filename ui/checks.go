@@ -3,12 +3,13 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
 // probeRun is one live probe run as Diagnose and Step 5 both show it: rows
@@ -22,6 +23,7 @@ type probeRun struct {
 	err      error
 	ch       chan tea.Msg
 	cursor   int
+	moved    bool // the user moved the cursor
 	expanded map[string]bool
 }
 
@@ -50,6 +52,8 @@ func (r *probeRun) apply(ev probe.Event) {
 	}
 }
 
+// finish puts the rows in the catalogue order and the cursor on the first
+// failing check, where the user's attention goes, unless they moved it.
 func (r *probeRun) finish(rep *probe.Report, err error) {
 	r.running, r.report, r.err = false, rep, err
 	if rep == nil {
@@ -58,6 +62,15 @@ func (r *probeRun) finish(rep *probe.Report, err error) {
 	r.rows = r.rows[:0]
 	for _, c := range rep.Checks {
 		r.rows = append(r.rows, checkRow{id: c.ID, title: c.Title, done: true, result: c.Result})
+	}
+	if !r.moved {
+		r.cursor = 0
+		for i, row := range r.rows {
+			if row.result.Status == probe.StatusFail {
+				r.cursor = i
+				break
+			}
+		}
 	}
 	r.cursor = min(r.cursor, max(0, len(r.rows)-1))
 }
@@ -72,6 +85,7 @@ func (r *probeRun) find(id string) int {
 }
 
 func (r *probeRun) move(d int) {
+	r.moved = true
 	r.cursor = min(max(0, r.cursor+d), max(0, len(r.rows)-1))
 }
 
@@ -85,19 +99,20 @@ func (r *probeRun) toggle() {
 
 // renderChecks draws one line per check: marker, title, summary, duration;
 // the remedy under problems, the evidence when expanded.
-func (m Model) renderChecks(p *page, r *probeRun, withCursor bool) {
+func renderChecks(c *common, p *page, r *probeRun, withCursor bool) {
+	st := c.styles
 	const titleW = 24
 	for i, row := range r.rows {
 		pointer := "  "
 		if withCursor && i == r.cursor {
-			pointer = m.styles.Selected.Render("› ")
+			pointer = st.Selected.Render("› ")
 			p.mark()
 		}
-		mark, dur := m.styles.Running.Render(m.spinner.View()), ""
-		summary := m.styles.Muted.Render("running…")
+		mark, dur := c.spin(), ""
+		summary := st.Muted.Render("running…")
 		if row.done {
-			mark = m.statusMark(row.result.Status)
-			dur = formatDuration(row.result.Duration)
+			mark = statusMark(st, row.result.Status)
+			dur = report.Duration(row.result.Duration)
 			summary = row.result.Summary
 		}
 		title := ansi.Truncate(row.title, titleW, "…")
@@ -106,7 +121,7 @@ func (m Model) renderChecks(p *page, r *probeRun, withCursor bool) {
 		line := fmt.Sprintf("%s%s %s %s", pointer, mark, title, ansi.Truncate(summary, room, "…"))
 		if dur != "" {
 			gap := max(1, p.width-ansi.StringWidth(line)-len(dur))
-			line += strings.Repeat(" ", gap) + m.styles.Muted.Render(dur)
+			line += strings.Repeat(" ", gap) + st.Muted.Render(dur)
 		}
 		p.add(line)
 		if !row.done {
@@ -117,7 +132,7 @@ func (m Model) renderChecks(p *page, r *probeRun, withCursor bool) {
 				p.addIndent(6, row.result.Summary)
 			}
 			for _, e := range row.result.Evidence {
-				p.addIndent(6, m.styles.Muted.Render("· "+e))
+				p.addIndent(6, st.Muted.Render("· "+e))
 			}
 		}
 		if row.result.Remedy != "" && (row.result.Status == probe.StatusFail || row.result.Status == probe.StatusWarn) {
@@ -126,34 +141,8 @@ func (m Model) renderChecks(p *page, r *probeRun, withCursor bool) {
 	}
 }
 
-func (m Model) statusMark(s probe.Status) string {
-	switch s {
-	case probe.StatusPass:
-		return m.styles.Pass.Render("✓")
-	case probe.StatusWarn:
-		return m.styles.Warn.Render("!")
-	case probe.StatusFail:
-		return m.styles.Fail.Render("✗")
-	}
-	return m.styles.Muted.Render("-")
-}
-
-// formatDuration keeps durations short and stable: whole milliseconds under
-// a second, tenths of seconds above.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return ""
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	default:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	}
-}
-
-// passedLine is the verification summary; the exact wording when all pass
-// is fixed by product.md.
-func passedLine(r *probe.Report) string {
-	passed, ran := Passed(r)
-	return fmt.Sprintf("%d of %d checks passed", passed, ran)
+// statusMark is the report's mark of a status in the wizard's colours.
+func statusMark(st styles, s probe.Status) string {
+	r := func(l lipgloss.Style) func(string) string { return func(v string) string { return l.Render(v) } }
+	return report.Style{Pass: r(st.Pass), Warn: r(st.Warn), Fail: r(st.Fail), Skip: r(st.Muted)}.Mark(s)
 }

@@ -70,6 +70,18 @@ func (d *driver) keys(ks ...string) {
 	}
 }
 
+// toStep3 continues past Diagnose, answers nothing at Step 1 (enter
+// through its five questions), takes Option A and waits for Step 3.
+func (d *driver) toStep3() {
+	d.waitFor("Diagnosis")
+	d.keys("enter")
+	d.waitFor("Record")
+	d.keys("enter", "enter", "enter", "enter", "enter")
+	d.waitFor("Which option")
+	d.keys("enter")
+	d.waitFor("echoed")
+}
+
 // final quits and returns the last screen as plain text.
 func (d *driver) final() (Model, string) {
 	d.t.Helper()
@@ -108,13 +120,7 @@ func (d *driver) golden() Model {
 // go test ./ui/ -run TestScreens -update.
 func TestScreens(t *testing.T) {
 	toStep4 := func(d *driver, secret string) {
-		d.waitFor("Diagnosis")
-		d.keys("enter")
-		d.waitFor("Record")
-		d.keys("enter")
-		d.waitFor("Regenerate")
-		d.keys("enter")
-		d.waitFor("Client secret")
+		d.toStep3()
 		d.tm.Type(secret)
 		d.keys("enter")
 	}
@@ -130,7 +136,7 @@ func TestScreens(t *testing.T) {
 		{name: "diagnose", top: probe.CauseSecretInvalid, drive: func(d *driver) { d.waitFor("Diagnosis") }},
 		{name: "diagnose_evidence", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
-			d.keys("down", "down", "down", "down", "e")
+			d.keys("up", "up", "e")
 			d.waitFor("scopes_supported")
 		}},
 		{name: "diagnose_edge_block", top: probe.CauseEdgeBlock, drive: func(d *driver) {
@@ -154,32 +160,26 @@ func TestScreens(t *testing.T) {
 			d.waitFor("Record")
 			d.keys("y", "y")
 			d.tm.Type("never")
-			d.keys("down", "n")
+			d.keys("enter", "n")
 			d.waitFor("no")
 		}},
 		{name: "step2_regenerate", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
 			d.keys("enter")
 			d.waitFor("Record")
-			d.keys("enter")
-			d.waitFor("Regenerate")
+			d.keys("enter", "enter", "enter", "enter", "enter")
+			d.waitFor("Which option")
 			d.keys("down", "c")
-			d.waitFor("Copied")
+			d.waitFor("tenant ID and scopes")
 		}},
 		{name: "step3_update_rejected", top: probe.CauseSecretInvalid, drive: func(d *driver) {
-			d.waitFor("Diagnosis")
-			d.keys("enter")
-			d.waitFor("Record")
-			d.keys("enter")
-			d.waitFor("Regenerate")
-			d.keys("enter")
-			d.waitFor("echoed")
+			d.toStep3()
 			d.tm.Send(tea.PasteMsg{Content: "FAKE-two\tvalues\n"})
 			d.waitFor("whitespace")
 		}},
 		{name: "step4_test_ok", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, fakeNewSecret)
-			d.waitFor("Write")
+			d.waitFor("Write these")
 		}},
 		{name: "step4_test_failed", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, "FAKE-still-wrong")
@@ -187,7 +187,7 @@ func TestScreens(t *testing.T) {
 		}},
 		{name: "step5_verify", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, fakeNewSecret)
-			d.waitFor("Write")
+			d.waitFor("Write these")
 			d.keys("w")
 			d.waitFor("backup")
 			d.keys("enter")
@@ -195,7 +195,7 @@ func TestScreens(t *testing.T) {
 		}},
 		{name: "summary", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, fakeNewSecret)
-			d.waitFor("Write")
+			d.waitFor("Write these")
 			d.keys("w")
 			d.waitFor("backup")
 			d.keys("enter")
@@ -203,7 +203,7 @@ func TestScreens(t *testing.T) {
 			d.keys("enter")
 			d.waitFor("remains")
 			d.keys("r")
-			d.waitFor("Saved")
+			d.waitFor("Report saved")
 		}},
 	}
 	for _, tt := range tests {

@@ -9,8 +9,39 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
-// Every async job is a tea.Cmd that copies what it needs and returns one of
-// these messages; run tells a stale probe's messages from the current one's.
+// event marks the messages every screen receives, whichever is current:
+// the results of async jobs (each screen checks the run it started) and the
+// effects one screen has on another. Keys and form traffic go to the
+// current screen only.
+type event interface{ isEvent() }
+
+// Navigation.
+
+// goToMsg asks the wizard to make another screen current.
+type goToMsg struct{ to screenID }
+
+func goTo(s screenID) tea.Cmd { return func() tea.Msg { return goToMsg{to: s} } }
+
+// Cross-screen effects.
+
+// optionChosenMsg: Step 2 chose how to get new credentials; Step 3
+// prefills the client ID for Option A.
+type optionChosenMsg struct{ option string }
+
+// credentialsMsg: Step 3 accepted a new pair; Step 4 tests it.
+type credentialsMsg struct {
+	clientID string
+	secret   config.Secret
+}
+
+// configWrittenMsg: Step 4's write ended; Step 5 reloads what was written.
+type configWrittenMsg struct {
+	result  config.SaveResult
+	err     error
+	aborted bool // the program was ending: nothing was written
+}
+
+// Async results.
 
 type tenantLoadedMsg struct {
 	tenant config.Tenant
@@ -39,17 +70,6 @@ type diffMsg struct {
 	err  error
 }
 
-type configWrittenMsg struct {
-	result  config.SaveResult
-	err     error
-	aborted bool // the program was ending: nothing was written
-}
-
-type reloadedMsg struct {
-	tenant config.Tenant
-	err    error
-}
-
 type openedMsg struct{ err error }
 
 type reportSavedMsg struct {
@@ -57,17 +77,23 @@ type reportSavedMsg struct {
 	err  error
 }
 
+func (optionChosenMsg) isEvent()  {}
+func (credentialsMsg) isEvent()   {}
+func (configWrittenMsg) isEvent() {}
+func (tenantLoadedMsg) isEvent()  {}
+func (probeEventMsg) isEvent()    {}
+func (probeDoneMsg) isEvent()     {}
+func (tokenTestedMsg) isEvent()   {}
+func (diffMsg) isEvent()          {}
+func (openedMsg) isEvent()        {}
+func (reportSavedMsg) isEvent()   {}
+
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
 func loadTenantCmd(load func(string) (config.Tenant, error), name string) tea.Cmd {
 	return func() tea.Msg {
 		t, err := load(name)
 		return tenantLoadedMsg{tenant: t, err: err}
-	}
-}
-
-func reloadCmd(load func(string) (config.Tenant, error), name string) tea.Cmd {
-	return func() tea.Msg {
-		t, err := load(name)
-		return reloadedMsg{tenant: t, err: err}
 	}
 }
 

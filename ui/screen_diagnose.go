@@ -1,0 +1,291 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/fhirdoctor/fhirdoctor/probe"
+)
+
+// diagnoseScreen is Diagnose: the tenant (picked when the config has
+// several), the current credentials, the live checks, the ranked causes.
+type diagnoseScreen struct {
+	base
+	picking    bool
+	pick       string
+	picker     *huh.Form
+	tenantName string
+	started    bool
+	loading    bool
+	loadErr    error
+	run        probeRun
+}
+
+func newDiagnoseScreen(c *common) *diagnoseScreen {
+	d := &diagnoseScreen{base: base{c}, tenantName: c.opts.Tenant}
+	tenants := c.deps.Tenants
+	switch {
+	case d.tenantName == "" && len(tenants) > 1:
+		d.picking, d.pick = true, tenants[0]
+		opts := make([]choiceOpt[string], len(tenants))
+		for i, t := range tenants {
+			opts[i] = opt(t, t, t)
+		}
+		d.picker = c.newForm(newChoice("Which tenant?", &d.pick, opts...))
+	case d.tenantName == "" && len(tenants) == 1:
+		d.tenantName = tenants[0]
+	}
+	return d
+}
+
+func (d *diagnoseScreen) title() string { return "Diagnose" }
+
+func (d *diagnoseScreen) busy() bool { return d.loading || d.run.running }
+
+func (d *diagnoseScreen) setSize(_, _ int) { d.c.fitForm(d.picker) }
+
+func (d *diagnoseScreen) form() *huh.Form {
+	if d.picking {
+		return d.picker
+	}
+	return nil
+}
+
+func (d *diagnoseScreen) enter() tea.Cmd {
+	if d.picking {
+		return d.c.startForm(d.picker)
+	}
+	if d.started {
+		return nil
+	}
+	return d.load()
+}
+
+func (d *diagnoseScreen) load() tea.Cmd {
+	d.started, d.loading = true, true
+	return tea.Batch(loadTenantCmd(d.c.deps.LoadTenant, d.tenantName), d.c.tick())
+}
+
+func (d *diagnoseScreen) update(msg tea.Msg) tea.Cmd {
+	c := d.c
+	switch msg := msg.(type) {
+	case tenantLoadedMsg:
+		d.loading = false
+		d.loadErr = msg.err
+		if msg.err != nil {
+			return nil
+		}
+		c.tenant = msg.tenant
+		app := msg.tenant.Cerner.SystemApp
+		c.session.Tenant = msg.tenant.Name
+		c.session.OldClientID = app.ClientID
+		c.session.OldFingerprint = app.ClientSecret.Fingerprint()
+		return d.startProbe()
+	case probeEventMsg:
+		if msg.run != d.run.id {
+			return nil
+		}
+		d.run.apply(msg.event)
+		return listen(d.run.ch)
+	case probeDoneMsg:
+		if msg.run != d.run.id {
+			return nil
+		}
+		d.run.finish(msg.report, msg.err)
+		c.session.Diagnosis = msg.report
+		return nil
+	case formSubmittedMsg:
+		if d.picking {
+			return d.picked()
+		}
+	case tea.KeyPressMsg:
+		if d.picking {
+			cmd, done := updateForm(d.picker, msg)
+			if done {
+				return tea.Batch(cmd, d.picked())
+			}
+			return cmd
+		}
+		return d.key(msg)
+	case event:
+		return nil
+	default:
+		if d.picking {
+			cmd, done := updateForm(d.picker, msg)
+			if done {
+				return tea.Batch(cmd, d.picked())
+			}
+			return cmd
+		}
+	}
+	return nil
+}
+
+func (d *diagnoseScreen) picked() tea.Cmd {
+	d.picking = false
+	d.tenantName = d.pick
+	return d.load()
+}
+
+func (d *diagnoseScreen) startProbe() tea.Cmd {
+	id := d.c.newRun()
+	ch, cmd := startProbe(d.c.ctx, d.c.deps.Probe, d.c.tenant, id)
+	d.run.start(id, ch)
+	return tea.Batch(cmd, d.c.tick())
+}
+
+func (d *diagnoseScreen) done() bool {
+	return !d.run.running && (d.run.report != nil || d.run.err != nil)
+}
+
+func (d *diagnoseScreen) providerAvailable() bool {
+	c := d.c
+	return c.deps.ProviderRoundTrip != nil && !d.picking && !d.loading && d.loadErr == nil &&
+		c.tenant.Cerner.ProviderApp != nil
+}
+
+func (d *diagnoseScreen) keys() screenKeys {
+	if d.picking {
+		return screenKeys{nav: true, next: true, nextLabel: "choose tenant"}
+	}
+	return screenKeys{
+		nav: len(d.run.rows) > 0, expand: len(d.run.rows) > 0,
+		retry: d.done() || d.loadErr != nil, next: d.done(), skip: d.done(),
+		provider: d.providerAvailable(),
+	}
+}
+
+func (d *diagnoseScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := d.c.keys.forScreen(d.keys())
+	switch {
+	case key.Matches(msg, k.Up):
+		d.run.move(-1)
+	case key.Matches(msg, k.Down):
+		d.run.move(1)
+	case key.Matches(msg, k.Expand):
+		d.run.toggle()
+	case key.Matches(msg, k.Retry):
+		if d.loadErr != nil {
+			return d.load()
+		}
+		return d.startProbe()
+	case key.Matches(msg, k.Next):
+		return goTo(stepStatus)
+	case key.Matches(msg, k.Provider):
+		return goTo(sideProvider)
+	}
+	return nil
+}
+
+func (d *diagnoseScreen) view(p *page) {
+	c := d.c
+	s := c.styles
+	p.add(s.Label.Render("Config         ") + c.deps.ConfigPath)
+	if d.picking {
+		p.add(s.Label.Render("Tenant         ") + "the config has several: choose one.")
+		p.blank()
+		if !c.accessible {
+			p.mark()
+			p.add(d.picker.View())
+		}
+		return
+	}
+	p.add(s.Label.Render("Tenant         ") + d.tenantName)
+	if d.loading {
+		p.add(c.spin() + " loading the tenant…")
+		return
+	}
+	if d.loadErr != nil {
+		p.blank()
+		p.add(s.Error.Render("✗ The tenant could not be loaded:"))
+		p.addIndent(2, d.loadErr.Error())
+		p.add("Fix the file, then rerun (r) to load it again (`fhirdoctor config validate` lists every problem).")
+		return
+	}
+	app := c.tenant.Cerner.SystemApp
+	p.add(s.Label.Render("Client ID      ") + app.ClientID)
+	p.add(s.Label.Render("Client secret  ") + app.ClientSecret.Mask())
+	if d.providerAvailable() && !c.accessible {
+		p.add(s.Label.Render("Provider app   ") + c.tenant.Cerner.ProviderApp.ClientID + s.Muted.Render("  press p to test its sign-in"))
+	}
+	p.blank()
+	p.add(s.Heading.Render("Checks"))
+	if len(d.run.rows) == 0 && d.run.running {
+		p.add("  " + c.spin() + " starting…")
+	}
+	renderChecks(c, p, &d.run, !c.accessible)
+	if d.run.err != nil {
+		p.add(s.Error.Render("✗ The probe stopped: " + d.run.err.Error()))
+	}
+	if d.run.report != nil {
+		p.blank()
+		renderDiagnosis(c, p, d.run.report)
+	}
+}
+
+// renderDiagnosis lists the ranked causes with verdicts and evidence; an
+// edge block gets a plain warning that rotating will probably not help.
+func renderDiagnosis(c *common, p *page, r *probe.Report) {
+	s := c.styles
+	dg := r.Diagnosis
+	if dg.Top == probe.CauseOK {
+		p.add(s.Pass.Render("✓ No problem found: " + passedLine(r) + "."))
+		p.add("You can still rotate the secret: continue to go through the steps.")
+		return
+	}
+	if dg.Top == probe.CauseEdgeBlock {
+		p.add(s.Callout.Width(p.width).Render(edgeBlockAdvice))
+		p.blank()
+	}
+	p.add(s.Heading.Render("Diagnosis") + s.Muted.Render("  most likely first"))
+	n := 0
+	for _, cause := range dg.Causes {
+		if cause.Verdict == probe.VerdictRuledOut {
+			continue
+		}
+		n++
+		line := fmt.Sprintf("%d. %s  %s", n, s.FieldName.Render(string(cause.ID)), verdict(s, cause.Verdict))
+		if cause.Step > 0 {
+			line += s.Muted.Render(fmt.Sprintf("  → Step %d", cause.Step))
+		}
+		p.add(line)
+		for _, e := range cause.Evidence {
+			p.addIndent(5, s.Muted.Render("· "+e))
+		}
+		if cause.Fix != "" {
+			p.addIndent(5, "fix: "+cause.Fix)
+		}
+	}
+	for _, cause := range dg.Causes {
+		if cause.Verdict != probe.VerdictRuledOut {
+			continue
+		}
+		line := s.Muted.Render("ruled out: ") + string(cause.ID)
+		if len(cause.Evidence) > 0 {
+			line += s.Muted.Render(" · " + cause.Evidence[0])
+		}
+		p.addIndent(2, line)
+	}
+}
+
+func verdict(s styles, v probe.Verdict) string {
+	switch v {
+	case probe.VerdictConfirmed:
+		return s.Fail.Render(string(v))
+	case probe.VerdictLikely:
+		return s.Warn.Render(string(v))
+	}
+	return s.Muted.Render(string(v))
+}
+
+// edgeBlockAdvice follows docs/design.md ("Edge blocks"): the evidence is
+// inferred, so it says "most likely" and names the test that settles it.
+const edgeBlockAdvice = "A new secret is unlikely to help. The token endpoint answered 403 with a " +
+	"plain-text body, no OAuth error and no Cerner-Correlation-Id: most likely a firewall, WAF or IP " +
+	"restriction refused the request before the OAuth server saw it.\n" +
+	"Try instead: run the probe from another network or through your organisation's expected egress " +
+	"(VPN, CI runner), and ask Cerner support whether your address is allowed.\n" +
+	"You can still go on with the steps."
