@@ -1,57 +1,15 @@
 // Command fhirdoctor gets an EHR integration's OAuth credentials from broken
-// to verified: it probes a Cerner (Oracle Health) SMART on FHIR tenant, ranks
-// root causes from evidence, and walks the user through rotating the secret.
-//
-// main.go wires the commands and maps errors to exit codes; nothing else.
+// to verified: it probes a SMART on FHIR tenant (Cerner/Oracle Health, Epic),
+// ranks root causes from evidence, and walks the user through the fix.
+// The commands live in internal/cli.
 package main
 
 import (
-	"context"
-	"errors"
 	"os"
-	"syscall"
 
-	"charm.land/fang/v2"
-
-	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/cli"
 )
 
 func main() {
-	os.Exit(run(context.Background(), newSystemIO(), os.Args[1:]))
-}
-
-// run builds the command tree and returns the process exit code. Tests call
-// it with buffers through testscript.
-func run(ctx context.Context, io *IOStreams, args []string) int {
-	root := newRootCmd(io)
-	root.SetArgs(args)
-	root.SetIn(io.In)
-	root.SetOut(io.Out)
-	root.SetErr(io.Err)
-	err := fang.Execute(ctx, root,
-		fang.WithVersion(versionString()),
-		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
-		fang.WithErrorHandler(errorHandler(io)),
-	)
-	return exitCode(err)
-}
-
-// exitCode maps an error to product.md's exit codes. This is the only place
-// that does.
-func exitCode(err error) int {
-	if err == nil {
-		return 0
-	}
-	var diag *diagnosisError
-	if errors.As(err, &diag) {
-		return diag.code
-	}
-	var nf *config.NotFoundError
-	if errors.As(err, &nf) {
-		return 1
-	}
-	if errors.Is(err, context.Canceled) {
-		return 130
-	}
-	return 1
+	os.Exit(cli.Main())
 }

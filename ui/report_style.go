@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"os"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/fhirdoctor/fhirdoctor/report"
 )
@@ -30,8 +30,8 @@ func ReportStyle(isDark, noColor bool, profile colorprofile.Profile) report.Styl
 	}
 }
 
-// TerminalReportStyle is ReportStyle for the terminal on stdout: its
-// background asked of the terminal, its colours as the environment says.
-func TerminalReportStyle() report.Style {
-	return ReportStyle(lipgloss.HasDarkBackground(os.Stdin, os.Stdout), false, colorprofile.Detect(os.Stdout, os.Environ()))
+// TerminalReportStyle is ReportStyle for the terminal on out: its
+// background asked of the terminal (through in), its colours as environ says.
+func TerminalReportStyle(in, out term.File, environ []string) report.Style {
+	return ReportStyle(lipgloss.HasDarkBackground(in, out), false, colorprofile.Detect(out, environ))
 }

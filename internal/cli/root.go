@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
-// globals are the flags every command shares (product.md, "Global").
+// globals are the flags every command shares (docs/design.md, "Global flags").
 type globals struct {
 	configPath string
 	tenant     string
@@ -75,7 +75,7 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 	return root
 }
 
-// loadFile finds the config file by product.md's discovery order and
+// loadFile finds the config file by docs/design.md's discovery order and
 // loads it.
 func (g *globals) loadFile(io *IOStreams) (*config.File, error) {
 	path, err := config.Discover(g.configPath, io.Getenv)
@@ -101,10 +101,12 @@ func (g *globals) loadTenant(io *IOStreams) (*config.File, config.Tenant, error)
 // textStyle colours doctor output for a terminal, and leaves it plain for
 // pipes and NO_COLOR.
 func (g *globals) textStyle(io *IOStreams) report.Style {
-	if g.noColor || !io.StdoutTTY {
+	in, inOK := io.terminalIn()
+	out, outOK := io.terminalOut()
+	if g.noColor || !inOK || !outOK {
 		return report.Style{}
 	}
-	return ui.TerminalReportStyle()
+	return ui.TerminalReportStyle(in, out, io.environ())
 }
 
 // audit appends one line to the audit trail unless --no-audit. The write it

@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package cli
 
 import (
 	"bufio"
@@ -17,26 +17,6 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
-
-// buildBinary builds the real command into a test directory; tags select
-// test hooks (config/testhook_on.go). Benchmarks use it too, untagged.
-func buildBinary(tb testing.TB, tags ...string) string {
-	tb.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		tb.Skip("the go tool is not on PATH: cannot build the binary")
-	}
-	bin := filepath.Join(tb.TempDir(), "fhirdoctor")
-	args := []string{"build", "-o", bin}
-	if len(tags) > 0 {
-		args = append(args, "-tags", strings.Join(tags, ","))
-	}
-	cmd := exec.Command(goTool, append(args, ".")...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // pausedRotate is a `fhirdoctor rotate` process stopped inside Save by the
 // test hook, holding the lock.
@@ -190,7 +170,7 @@ func describe(b []byte, names map[string][]byte) string {
 	return "neither the old nor the new content (" + config.Fingerprint(string(b)) + ")"
 }
 
-// TestRotateCrashSafety (issue 7, part 2) kills `rotate` with SIGKILL at
+// TestRotateCrashSafety (docs/security.md, "On disk") kills `rotate` with SIGKILL at
 // every step of its write, with the real binary built with the test hook,
 // and checks that the config then parses and is exactly the old or the new
 // content (old before the rename, new after), that the next run leaves no

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -175,7 +175,6 @@ func TestProbeProvider(t *testing.T) {
 // TestWizardProviderRoundTrip: the wizard's wiring shows the link, opens no
 // browser over SSH, and the round trip completes when the link is followed.
 func TestWizardProviderRoundTrip(t *testing.T) {
-	t.Setenv("SSH_TTY", "/dev/pts/9") // openBrowser must not start anything here
 	redirect, err := freeLoopbackRedirect()
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +194,7 @@ func TestWizardProviderRoundTrip(t *testing.T) {
 	}
 	rt := wizardProviderRoundTrip(func(t config.Tenant) probe.Options {
 		return probe.Options{Tenant: t, RootCAs: srv.CertPool(), Version: "test"}
-	})
+	}, browserOpener(func(k string) string { return map[string]string{"SSH_TTY": "/dev/pts/9"}[k] }))
 	signedIn := make(chan struct{})
 	out := rt(context.Background(), tenant, func(link string) {
 		go func() {

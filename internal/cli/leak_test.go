@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -25,7 +25,7 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
-// The leak scan (issue 7, part 1) runs every command and wizard path it can
+// The leak scan (docs/security.md, "The leak scan") runs every command and wizard path it can
 // reach with a canary secret and searches everything they produce (stdout,
 // stderr, every frame, every file they write) for the canary in every form
 // it travels in, and for every token the sandbox issued. Only the config
@@ -278,11 +278,6 @@ func TestLeakScan(t *testing.T) {
 			l.check()
 		})
 	}
-}
-
-func sandboxArgs(srv *sandbox.Server, args ...string) []string {
-	info := srv.Info()
-	return append(args, "--config", info.ConfigFile, "--cacert", info.CAFile)
 }
 
 // leakProbeScenarios: probe, --json and -v for every scenario.
@@ -609,17 +604,6 @@ func leakDemo(l *leakScan) {
 	l.run(map[string]string{"ACCESSIBLE": "1"}, "", "demo", "--scenario", "outage")
 }
 
-// newWizardBackend wires the wizard to a sandbox as main does.
-func newWizardBackend(t *testing.T, srv *sandbox.Server, io *IOStreams) *wizardBackend {
-	t.Helper()
-	f, err := config.Load(srv.Info().ConfigFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := &globals{timeout: 10 * time.Second}
-	return &wizardBackend{g: g, io: io, f: f, rootCAs: srv.CertPool(), consoleURL: srv.Info().ConsoleURL, tested: map[string]bool{}}
-}
-
 // leakWizard drives the Bubble Tea wizard through a rotation with a
 // refused paste, a wrong paste, the canary, the write, the verification
 // and the saved report, capturing every frame.
@@ -665,27 +649,6 @@ func leakWizard(l *leakScan) {
 	l.add("wizard frames", d.seen.String())
 	l.add("wizard stdout", out.String())
 	l.add("wizard stderr", errb.String())
-}
-
-// waitScreen reads the wizard's output until it shows want. Unlike
-// teatest.WaitFor it never prints the screen on failure: the screen is
-// what is under test and could hold the secret.
-func waitScreen(t *testing.T, r io.Reader, want string) {
-	t.Helper()
-	var seen []byte
-	// An upper bound for a stuck wizard, not a timing assertion.
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
-		b, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatalf("reading the wizard's output: %v", err)
-		}
-		seen = append(seen, b...)
-		if bytes.Contains(seen, []byte(want)) {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("the wizard never showed %q (%d bytes of output, not printed)", want, len(seen))
 }
 
 // leakAccessible runs the line-prompt flow with piped input: a wrong

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -78,9 +78,12 @@ func readSecret(io *IOStreams, fromStdin bool) (config.Secret, error) {
 	var raw string
 	switch {
 	case fromStdin && io.StdinTTY:
+		in, ok := io.terminalIn()
+		if !ok {
+			return config.Secret{}, errors.New("standard input is a terminal but cannot be read as one")
+		}
 		fmt.Fprint(io.Err, "Client secret (input hidden): ")
-		fd := os.Stdin.Fd()
-		b, err := term.ReadPassword(fd)
+		b, err := term.ReadPassword(in.Fd())
 		fmt.Fprintln(io.Err)
 		if err != nil {
 			return config.Secret{}, fmt.Errorf("read the secret from the terminal: %w", err)

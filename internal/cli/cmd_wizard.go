@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -99,11 +99,11 @@ func (w *wizardBackend) deps() ui.Deps {
 			w.mu.Unlock()
 			return out
 		},
-		ProviderRoundTrip: wizardProviderRoundTrip(w.probeOptions),
+		ProviderRoundTrip: wizardProviderRoundTrip(w.probeOptions, browserOpener(w.io.Getenv)),
 		Diff:              w.diff,
 		Write:             w.write,
 		ConsoleURL:        w.consoleURL,
-		OpenURL:           openBrowser,
+		OpenURL:           browserOpener(w.io.Getenv),
 		SaveReport:        w.saveReport,
 		Version:           versionString(),
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -20,13 +20,6 @@ func (f *probeFlags) checkProviderFlags() error {
 		return errors.New("--provider signs in to one tenant's provider app: use --tenant instead of --all-tenants")
 	}
 	return nil
-}
-
-// overSSH says the browser, if any, runs on another machine than this
-// process: opening one here would be wrong, and the redirect reaches this
-// machine only through a forwarded port.
-func overSSH(io *IOStreams) bool {
-	return io.Getenv("SSH_CONNECTION") != "" || io.Getenv("SSH_TTY") != ""
 }
 
 // addProviderRoundTrip runs the provider app's sign-in round trip after the
@@ -54,16 +47,16 @@ func providerOptions(io *IOStreams, noBrowser bool, app *config.ProviderApp) pro
 	waiting := fmt.Sprintf("Waiting up to %s for the redirect to %s (ctrl+c to stop).", probe.DefaultProviderTimeout, redirect)
 	p := probe.ProviderOptions{ShowURL: func(link string) {
 		fmt.Fprintf(io.Err, "Open this URL to sign in: %s\n", link)
-		if overSSH(io) {
+		if overSSH(io.Getenv) {
 			if port := redirectPort(redirect); port != "" {
 				fmt.Fprintf(io.Err, "Over SSH the browser runs on your machine: forward the port first (ssh -L %s:127.0.0.1:%s <this host>).\n", port, port)
 			}
 		}
 		fmt.Fprintln(io.Err, waiting)
 	}}
-	if !noBrowser && !overSSH(io) {
+	if !noBrowser && !overSSH(io.Getenv) {
 		p.OpenURL = func(link string) error {
-			if err := openBrowser(link); err != nil {
+			if err := browserOpener(io.Getenv)(link); err != nil {
 				return err
 			}
 			fmt.Fprintf(io.Err, "Opened your browser to sign in (if it did not, open %s).\n%s\n", link, waiting)
@@ -82,12 +75,12 @@ func redirectPort(raw string) string {
 
 // wizardProviderRoundTrip is the wizard's Deps.ProviderRoundTrip: the
 // screen always shows the link (show), and a browser opens when one can.
-func wizardProviderRoundTrip(optsFor func(config.Tenant) probe.Options) func(context.Context, config.Tenant, func(string)) probe.ProviderOutcome {
+func wizardProviderRoundTrip(optsFor func(config.Tenant) probe.Options, openURL func(string) error) func(context.Context, config.Tenant, func(string)) probe.ProviderOutcome {
 	return func(ctx context.Context, t config.Tenant, show func(string)) probe.ProviderOutcome {
 		return probe.ProviderRoundTrip(ctx, optsFor(t), probe.ProviderOptions{
 			OpenURL: func(link string) error {
 				show(link)
-				return openBrowser(link)
+				return openURL(link)
 			},
 			ShowURL: func(string) {}, // already on screen
 		})

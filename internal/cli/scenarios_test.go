@@ -1,11 +1,9 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -13,54 +11,8 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 
-// runCLI runs the command tree in-process with buffers, the way main does.
-func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	io := &IOStreams{
-		In:     strings.NewReader(stdin),
-		Out:    &out,
-		Err:    &errb,
-		Getenv: func(k string) string { return env[k] },
-	}
-	code = run(context.Background(), io, args)
-	return out.String(), errb.String(), code
-}
-
-// startSandbox starts a sandbox for one test and stops it after.
-func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
-	t.Helper()
-	opts.Dir = t.TempDir()
-	srv, err := sandbox.Start(opts)
-	if err != nil {
-		t.Fatalf("start sandbox: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
-// assertNoSecret fails if any text holds a secret or token the sandbox ever
-// knew, raw, form-encoded or inside a Basic value. It never prints one.
-func assertNoSecret(t *testing.T, srv *sandbox.Server, texts ...string) {
-	t.Helper()
-	var needles []string
-	for _, s := range srv.Secrets() {
-		needles = append(needles, s, url.QueryEscape(s),
-			base64.StdEncoding.EncodeToString([]byte(srv.ClientID()+":"+s)),
-			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(srv.ClientID())+":"+url.QueryEscape(s))))
-	}
-	needles = append(needles, srv.IssuedTokens()...)
-	for i, text := range texts {
-		for _, n := range needles {
-			if n != "" && strings.Contains(text, n) {
-				t.Fatalf("output %d holds a secret or token (%d bytes)", i, len(n))
-			}
-		}
-	}
-}
-
 // TestProbeScenarios runs the real command against the sandbox over TLS for
-// every scenario of product.md: top cause, exit code, key evidence, and no
+// every scenario of docs/design.md: top cause, exit code, key evidence, and no
 // secret anywhere in the output.
 func TestProbeScenarios(t *testing.T) {
 	cases := []struct {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,7 +8,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at release time with -ldflags "-X main.version=v1.2.3";
+// version is set at release time with
+// -ldflags "-X github.com/fhirdoctor/fhirdoctor/internal/cli.version=v1.2.3";
 // `go install ...@v1.2.3` fills it from the module's build info instead.
 var version = ""
 

@@ -1,0 +1,195 @@
+package cli
+
+// The helpers every test of this package shares: running the command with
+// buffers or as a built binary, sandboxes, the no-secret assertion, and the
+// wizard driver (teatest, pinned profile, every frame kept).
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"io"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/sandbox"
+	"github.com/fhirdoctor/fhirdoctor/ui"
+)
+
+// frames keeps every byte the program wrote, to scan all of them.
+type frames struct {
+	mu  sync.Mutex
+	all bytes.Buffer
+}
+
+func (f *frames) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.all.Write(p)
+}
+
+func (f *frames) String() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.all.String()
+}
+
+// wizardDriver runs the real wizard, wired to w as main wires it, in a
+// teatest program with a pinned colour profile, and keeps every frame.
+type wizardDriver struct {
+	t      *testing.T
+	tm     *teatest.TestModel
+	screen io.Reader
+	seen   *frames
+}
+
+// startWizard uses 100x60: tall enough that the diagnosis is on screen
+// without scrolling, so the text the driver waits for is never scrolled off.
+func startWizard(t *testing.T, w *wizardBackend, opts ui.Options) *wizardDriver {
+	t.Helper()
+	opts.NoColor = true
+	tm := teatest.NewTestModel(t, ui.New(w.deps(), opts),
+		teatest.WithInitialTermSize(100, 60),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	seen := &frames{}
+	return &wizardDriver{t: t, tm: tm, screen: io.TeeReader(tm.Output(), seen), seen: seen}
+}
+
+// waitFor blocks until the wizard shows want (never printing the screen).
+func (d *wizardDriver) waitFor(want string) { d.t.Helper(); waitScreen(d.t, d.screen, want) }
+
+// key presses enter or a single-character key.
+func (d *wizardDriver) key(k string) {
+	if k == "enter" {
+		d.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+		return
+	}
+	d.tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+}
+
+// paste sends text the way a terminal's bracketed paste does.
+func (d *wizardDriver) paste(s string) { d.tm.Send(tea.PasteMsg{Content: s}) }
+
+// final waits for the program to end and returns its model.
+func (d *wizardDriver) final() ui.Model {
+	d.t.Helper()
+	fm, ok := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(60*time.Second)).(ui.Model)
+	if !ok {
+		d.t.Fatal("final model is not a ui.Model")
+	}
+	return fm
+}
+
+// runCLI runs the command tree in-process with buffers, the way main does.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	io := &IOStreams{
+		In:     strings.NewReader(stdin),
+		Out:    &out,
+		Err:    &errb,
+		Getenv: func(k string) string { return env[k] },
+	}
+	code = run(context.Background(), io, args)
+	return out.String(), errb.String(), code
+}
+
+// startSandbox starts a sandbox for one test and stops it after.
+func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
+	t.Helper()
+	opts.Dir = t.TempDir()
+	srv, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatalf("start sandbox: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// assertNoSecret fails if any text holds a secret or token the sandbox ever
+// knew, raw, form-encoded or inside a Basic value. It never prints one.
+func assertNoSecret(t *testing.T, srv *sandbox.Server, texts ...string) {
+	t.Helper()
+	var needles []string
+	for _, s := range srv.Secrets() {
+		needles = append(needles, s, url.QueryEscape(s),
+			base64.StdEncoding.EncodeToString([]byte(srv.ClientID()+":"+s)),
+			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(srv.ClientID())+":"+url.QueryEscape(s))))
+	}
+	needles = append(needles, srv.IssuedTokens()...)
+	for i, text := range texts {
+		for _, n := range needles {
+			if n != "" && strings.Contains(text, n) {
+				t.Fatalf("output %d holds a secret or token (%d bytes)", i, len(n))
+			}
+		}
+	}
+}
+
+// buildBinary builds the real command into a test directory; tags select
+// test hooks (config/testhook_on.go). Benchmarks use it too, untagged.
+func buildBinary(tb testing.TB, tags ...string) string {
+	tb.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		tb.Skip("the go tool is not on PATH: cannot build the binary")
+	}
+	bin := filepath.Join(tb.TempDir(), "fhirdoctor")
+	args := []string{"build", "-o", bin}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	// The binary is the module root's main package.
+	cmd := exec.Command(goTool, append(args, "github.com/fhirdoctor/fhirdoctor")...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func sandboxArgs(srv *sandbox.Server, args ...string) []string {
+	info := srv.Info()
+	return append(args, "--config", info.ConfigFile, "--cacert", info.CAFile)
+}
+
+// newWizardBackend wires the wizard to a sandbox as main does.
+func newWizardBackend(t *testing.T, srv *sandbox.Server, io *IOStreams) *wizardBackend {
+	t.Helper()
+	f, err := config.Load(srv.Info().ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globals{timeout: 10 * time.Second}
+	return &wizardBackend{g: g, io: io, f: f, rootCAs: srv.CertPool(), consoleURL: srv.Info().ConsoleURL, tested: map[string]bool{}}
+}
+
+// waitScreen reads the wizard's output until it shows want. Unlike
+// teatest.WaitFor it never prints the screen on failure: the screen is
+// what is under test and could hold the secret.
+func waitScreen(t *testing.T, r io.Reader, want string) {
+	t.Helper()
+	var seen []byte
+	// An upper bound for a stuck wizard, not a timing assertion.
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatalf("reading the wizard's output: %v", err)
+		}
+		seen = append(seen, b...)
+		if bytes.Contains(seen, []byte(want)) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the wizard never showed %q (%d bytes of output, not printed)", want, len(seen))
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+	"syscall"
+
+	"charm.land/fang/v2"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+)
+
+// Main runs fhirdoctor with the process's own streams and arguments and
+// returns its exit code; the binary's main.go is this one call.
+func Main() int {
+	return run(context.Background(), newSystemIO(), os.Args[1:])
+}
+
+// run builds the command tree and returns the process exit code. Tests call
+// it with buffers through testscript.
+func run(ctx context.Context, io *IOStreams, args []string) int {
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	err := fang.Execute(ctx, root,
+		fang.WithVersion(versionString()),
+		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
+		fang.WithErrorHandler(errorHandler(io)),
+	)
+	return exitCode(err)
+}
+
+// exitCode maps an error to docs/design.md's exit codes. This is the only place
+// that does.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var diag *diagnosisError
+	if errors.As(err, &diag) {
+		return diag.code
+	}
+	var nf *config.NotFoundError
+	if errors.As(err, &nf) {
+		return 1
+	}
+	if errors.Is(err, context.Canceled) {
+		return 130
+	}
+	return 1
+}
