@@ -48,7 +48,8 @@ func (m Model) finish(ctx context.Context, err error) (Session, error) {
 	}
 	s := m.Session()
 	switch {
-	case m.w.interrupted, ctx.Err() != nil, errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled):
+	case m.w.interrupted, ctx.Err() != nil, errors.Is(err, ErrInterrupted),
+		errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled):
 		return s, ErrInterrupted
 	case err != nil:
 		return s, fmt.Errorf("ui: %w", err)

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
@@ -47,7 +49,7 @@ func (u *updateScreen) enter() tea.Cmd {
 		title += " [" + u.clientID + "]:" // huh prompts with the title only; enter keeps it
 	}
 	u.idIn = huh.NewInput().Title(title).Placeholder("11111111-2222-4333-8444-555555555555").
-		CharLimit(200).Validate(validCredential).Value(&u.clientID)
+		CharLimit(200).Validate(u.validID).Value(&u.clientID)
 	u.secIn = newSecretInput("Client secret", &u.secret, validCredential)
 	u.describe()
 	u.f = u.c.newForm(u.idIn, u.secIn)
@@ -56,6 +58,16 @@ func (u *updateScreen) enter() tea.Cmd {
 		cmd = tea.Batch(cmd, u.f.NextField())
 	}
 	return cmd
+}
+
+// validID checks a client ID; an empty answer to the accessible prompt
+// keeps the value already there (on a terminal typing sets it, so an
+// emptied field is empty).
+func (u *updateScreen) validID(v string) error {
+	if strings.TrimSpace(v) == "" && u.clientID != "" {
+		return nil
+	}
+	return validCredential(v)
 }
 
 func (u *updateScreen) keys() screenKeys {

@@ -44,13 +44,25 @@ func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL st
 	} else {
 		s, err = ui.Run(ctx, w.deps(), opts, io.In, io.Out)
 	}
-	if err != nil {
-		return err
-	}
 	if s.Written() {
 		fmt.Fprintf(io.Err, "✓ wrote %s (backup %s); secret %s → %s\n", s.WrittenPath, report.OrNone(s.BackupPath), s.OldFingerprint, s.NewFingerprint)
 	}
-	return nil
+	if err != nil {
+		return err // ui.ErrInterrupted: exitCode makes it 130
+	}
+	return wizardOutcome(s)
+}
+
+// wizardOutcome is how a wizard the user quit ends (docs/wizard.md, "Exit
+// codes"): with the code of the latest diagnosis (Step 5's run when it ran),
+// 0 only once the credentials verified end to end, so
+// `fhirdoctor && deploy` never goes on with broken credentials.
+func wizardOutcome(s ui.Session) error {
+	latest := s.Latest()
+	if latest == nil {
+		return fmt.Errorf("quit before the diagnosis finished: %w", ui.ErrInterrupted)
+	}
+	return newDiagnosisError(probe.ExitCode(latest.Diagnosis.Top), "wizard: %s", latest.Diagnosis.Top)
 }
 
 // wizardBackend gives the wizard its operations on one loaded config file.
