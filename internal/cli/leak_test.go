@@ -656,22 +656,22 @@ func leakAccessible(l *leakScan) {
 	input := strings.Join([]string{
 		"",                          // Diagnose: continue
 		"y", "y", "never", "n", "u", // checklist
-		"",                          // Step 1: continue
-		"a",                         // Option A
-		"",                          // Step 2: continue
-		"",                          // keep the client id
-		spacedCanary,                // refused: inner space
-		"'" + wrongCanary + "'",     // accepted, then refused by the server
-		"",                          // Step 3: continue
-		"n",                         // do not write the failing pair
-		"back",                      // to Step 3
-		"",                          // keep the client id
-		`"` + canary + `"`,          // the working secret
-		"",                          // Step 3: continue
-		"y",                         // write
-		"",                          // Step 4: continue
-		"",                          // Step 5: continue
-		"y",                         // save the report
+		"",                      // Step 1: continue
+		"a",                     // Option A
+		"",                      // Step 2: continue
+		"",                      // keep the client id
+		spacedCanary,            // refused: inner space
+		"'" + wrongCanary + "'", // accepted, then refused by the server
+		"",                      // Step 3: continue
+		"n",                     // do not write the failing pair
+		"back",                  // to Step 3
+		"",                      // keep the client id
+		`"` + canary + `"`,      // the working secret
+		"",                      // Step 3: continue
+		"y",                     // write
+		"",                      // Step 4: continue
+		"",                      // Step 5: continue
+		"y",                     // save the report
 	}, "\n") + "\n"
 	var out bytes.Buffer
 	s, err := ui.RunAccessible(context.Background(), w.deps(), ui.Options{ReportPath: reportPath}, strings.NewReader(input), &out)
