@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -33,11 +34,37 @@ type checkRow struct {
 	result    probe.Result
 }
 
+// begin starts a probe of the current tenant as a new run.
+func (r *probeRun) begin(c *common) tea.Cmd {
+	id := c.newRun()
+	ch, cmd := startProbe(c.ctx, c.deps.Probe, c.tenant, id)
+	r.start(id, ch)
+	return tea.Batch(cmd, c.tick())
+}
+
 func (r *probeRun) start(id int, ch chan tea.Msg) {
 	*r = probeRun{id: id, running: true, ch: ch, expanded: r.expanded}
 	if r.expanded == nil {
 		r.expanded = map[string]bool{}
 	}
+}
+
+// update applies a message of this run: an event re-arms the listener, the
+// end settles the rows (done). Another run's messages are ignored.
+func (r *probeRun) update(msg tea.Msg) (cmd tea.Cmd, done bool) {
+	switch msg := msg.(type) {
+	case probeEventMsg:
+		if msg.run == r.id {
+			r.apply(msg.event)
+			return listen(r.ch), false
+		}
+	case probeDoneMsg:
+		if msg.run == r.id {
+			r.finish(msg.report, msg.err)
+			return nil, true
+		}
+	}
+	return nil, false
 }
 
 func (r *probeRun) apply(ev probe.Event) {
@@ -82,6 +109,22 @@ func (r *probeRun) find(id string) int {
 		}
 	}
 	return -1
+}
+
+// key moves the cursor and opens a check's evidence; it says whether msg
+// was one of those keys.
+func (r *probeRun) key(msg tea.KeyPressMsg, k keyMap) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		r.move(-1)
+	case key.Matches(msg, k.Down):
+		r.move(1)
+	case key.Matches(msg, k.Expand):
+		r.toggle()
+	default:
+		return false
+	}
+	return true
 }
 
 func (r *probeRun) move(d int) {

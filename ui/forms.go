@@ -62,6 +62,29 @@ func updateForm(f *huh.Form, msg tea.Msg) (tea.Cmd, bool) {
 	return cmd, f.State == huh.StateCompleted
 }
 
+// handleForm hands msg to f and runs submit when f completes with it.
+func handleForm(f *huh.Form, msg tea.Msg, submit func() tea.Cmd) tea.Cmd {
+	cmd, done := updateForm(f, msg)
+	if done {
+		return tea.Batch(cmd, submit())
+	}
+	return cmd
+}
+
+// advance is what a screen does once its form is answered: its effects
+// for other screens, then, on a terminal, the next screen. The accessible
+// mode asks where to go instead.
+func (c *common) advance(next screenID, effects ...tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(effects)+1)
+	for _, e := range effects {
+		cmds = append(cmds, emit(e))
+	}
+	if c.accessible {
+		return tea.Batch(cmds...) // the line runner has no sequences: nothing waits on order there
+	}
+	return tea.Sequence(append(cmds, goTo(next))...)
+}
+
 // pending says f waits for an answer.
 func pending(f *huh.Form) bool { return f != nil && f.State == huh.StateNormal }
 

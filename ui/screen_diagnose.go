@@ -84,41 +84,26 @@ func (d *diagnoseScreen) update(msg tea.Msg) tea.Cmd {
 		c.session.OldClientID = app.ClientID
 		c.session.OldFingerprint = app.ClientSecret.Fingerprint()
 		return d.startProbe()
-	case probeEventMsg:
-		if msg.run != d.run.id {
-			return nil
+	case probeEventMsg, probeDoneMsg:
+		cmd, done := d.run.update(msg)
+		if done {
+			c.session.Diagnosis = d.run.report
 		}
-		d.run.apply(msg.event)
-		return listen(d.run.ch)
-	case probeDoneMsg:
-		if msg.run != d.run.id {
-			return nil
-		}
-		d.run.finish(msg.report, msg.err)
-		c.session.Diagnosis = msg.report
-		return nil
+		return cmd
 	case formSubmittedMsg:
 		if d.picking {
 			return d.picked()
 		}
 	case tea.KeyPressMsg:
 		if d.picking {
-			cmd, done := updateForm(d.picker, msg)
-			if done {
-				return tea.Batch(cmd, d.picked())
-			}
-			return cmd
+			return handleForm(d.picker, msg, d.picked)
 		}
 		return d.key(msg)
 	case event:
 		return nil
 	default:
 		if d.picking {
-			cmd, done := updateForm(d.picker, msg)
-			if done {
-				return tea.Batch(cmd, d.picked())
-			}
-			return cmd
+			return handleForm(d.picker, msg, d.picked)
 		}
 	}
 	return nil
@@ -130,12 +115,7 @@ func (d *diagnoseScreen) picked() tea.Cmd {
 	return d.load()
 }
 
-func (d *diagnoseScreen) startProbe() tea.Cmd {
-	id := d.c.newRun()
-	ch, cmd := startProbe(d.c.ctx, d.c.deps.Probe, d.c.tenant, id)
-	d.run.start(id, ch)
-	return tea.Batch(cmd, d.c.tick())
-}
+func (d *diagnoseScreen) startProbe() tea.Cmd { return d.run.begin(d.c) }
 
 func (d *diagnoseScreen) done() bool {
 	return !d.run.running && (d.run.report != nil || d.run.err != nil)
@@ -160,13 +140,10 @@ func (d *diagnoseScreen) keys() screenKeys {
 
 func (d *diagnoseScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := d.c.keys.forScreen(d.keys())
+	if d.run.key(msg, k) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		d.run.move(-1)
-	case key.Matches(msg, k.Down):
-		d.run.move(1)
-	case key.Matches(msg, k.Expand):
-		d.run.toggle()
 	case key.Matches(msg, k.Retry):
 		if d.loadErr != nil {
 			return d.load()

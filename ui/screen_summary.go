@@ -72,19 +72,11 @@ func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
 		case !pending(s.f) && key.Matches(msg, k.Next):
 			return tea.Quit
 		}
-		cmd, done := updateForm(s.f, msg)
-		if done {
-			return tea.Batch(cmd, s.decide())
-		}
-		return cmd
+		return handleForm(s.f, msg, s.decide)
 	case event:
 		return nil
 	}
-	cmd, done := updateForm(s.f, msg)
-	if done {
-		return tea.Batch(cmd, s.decide())
-	}
-	return cmd
+	return handleForm(s.f, msg, s.decide)
 }
 
 // decide saves the report when asked to, or ends the run.

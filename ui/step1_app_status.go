@@ -120,11 +120,7 @@ func (s *statusScreen) update(msg tea.Msg) tea.Cmd {
 	case event:
 		return nil
 	}
-	cmd, done := updateForm(s.f, msg)
-	if done {
-		return tea.Batch(cmd, s.submit())
-	}
-	return cmd
+	return handleForm(s.f, msg, s.submit)
 }
 
 func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -157,11 +153,7 @@ func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return s.f.NextField()
 	}
-	cmd, done := updateForm(s.f, msg)
-	if done {
-		return tea.Batch(cmd, s.submit())
-	}
-	return cmd
+	return handleForm(s.f, msg, s.submit)
 }
 
 // answer sets the focused question and moves to the next one; the last
@@ -196,10 +188,7 @@ func (s *statusScreen) submit() tea.Cmd {
 		cl[i] = report.Answer{Question: q, Answer: a}
 	}
 	s.c.session.Checklist = cl
-	if s.c.accessible {
-		return nil
-	}
-	return goTo(stepRegenerate)
+	return s.c.advance(stepRegenerate)
 }
 
 func (s *statusScreen) view(p *page) {

@@ -62,11 +62,7 @@ func (r *regenerateScreen) update(msg tea.Msg) tea.Cmd {
 	case event:
 		return nil
 	}
-	cmd, done := updateForm(r.f, msg)
-	if done {
-		return tea.Batch(cmd, r.submit())
-	}
-	return cmd
+	return handleForm(r.f, msg, r.submit)
 }
 
 func (r *regenerateScreen) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -88,11 +84,7 @@ func (r *regenerateScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Up), key.Matches(msg, k.Down):
 		r.touched = true
 	}
-	cmd, done := updateForm(r.f, msg)
-	if done {
-		return tea.Batch(cmd, r.submit())
-	}
-	return cmd
+	return handleForm(r.f, msg, r.submit)
 }
 
 // current is the option under the cursor.
@@ -108,11 +100,7 @@ func (r *regenerateScreen) current() string {
 func (r *regenerateScreen) submit() tea.Cmd {
 	r.touched = true
 	r.c.session.Option = r.option
-	chosen := emit(optionChosenMsg{option: r.option})
-	if r.c.accessible {
-		return chosen
-	}
-	return tea.Sequence(chosen, goTo(stepUpdate))
+	return r.c.advance(stepUpdate, optionChosenMsg{option: r.option})
 }
 
 func (r *regenerateScreen) view(p *page) {

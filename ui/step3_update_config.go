@@ -89,12 +89,8 @@ func (u *updateScreen) update(msg tea.Msg) tea.Cmd {
 	case event:
 		return nil
 	}
-	cmd, done := updateForm(u.f, msg)
-	u.describe()
-	if done {
-		return tea.Batch(cmd, u.submit())
-	}
-	return cmd
+	defer u.describe()
+	return handleForm(u.f, msg, u.submit)
 }
 
 // prefill keeps the app's client ID for Option A and clears it for B
@@ -198,11 +194,7 @@ func (u *updateScreen) submit() tea.Cmd {
 	secret := config.NewSecret(sec)
 	u.c.session.NewClientID = id
 	u.c.session.NewFingerprint = secret.Fingerprint()
-	pair := emit(credentialsMsg{clientID: id, secret: secret})
-	if u.c.accessible {
-		return pair
-	}
-	return tea.Sequence(pair, goTo(stepTest))
+	return u.c.advance(stepTest, credentialsMsg{clientID: id, secret: secret})
 }
 
 func (u *updateScreen) view(p *page) {

@@ -118,11 +118,7 @@ func (t *testScreen) update(msg tea.Msg) tea.Cmd {
 	case event:
 		return nil
 	}
-	cmd, done := updateForm(t.f, msg)
-	if done {
-		return tea.Batch(cmd, t.decide())
-	}
-	return cmd
+	return handleForm(t.f, msg, t.decide)
 }
 
 // ask builds the write confirmation, shown under the diff.
@@ -155,11 +151,7 @@ func (t *testScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Next) && !pending(t.f) && !t.testing && !t.writing:
 		return goTo(stepVerify)
 	}
-	cmd, done := updateForm(t.f, msg)
-	if done {
-		return tea.Batch(cmd, t.decide())
-	}
-	return cmd
+	return handleForm(t.f, msg, t.decide)
 }
 
 // decide acts on the confirmation: write, or say nothing was written.

@@ -54,12 +54,7 @@ func (v *verifyScreen) start() tea.Cmd {
 	return v.probe()
 }
 
-func (v *verifyScreen) probe() tea.Cmd {
-	id := v.c.newRun()
-	ch, cmd := startProbe(v.c.ctx, v.c.deps.Probe, v.c.tenant, id)
-	v.run.start(id, ch)
-	return tea.Batch(cmd, v.c.tick())
-}
+func (v *verifyScreen) probe() tea.Cmd { return v.run.begin(v.c) }
 
 func (v *verifyScreen) keys() screenKeys {
 	done := !v.busy()
@@ -83,16 +78,12 @@ func (v *verifyScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		v.c.tenant = msg.tenant
 		return v.probe()
-	case probeEventMsg:
-		if msg.run == v.run.id {
-			v.run.apply(msg.event)
-			return listen(v.run.ch)
+	case probeEventMsg, probeDoneMsg:
+		cmd, done := v.run.update(msg)
+		if done {
+			v.c.session.After = v.run.report
 		}
-	case probeDoneMsg:
-		if msg.run == v.run.id {
-			v.run.finish(msg.report, msg.err)
-			v.c.session.After = msg.report
-		}
+		return cmd
 	case tea.KeyPressMsg:
 		return v.key(msg)
 	}
@@ -101,13 +92,10 @@ func (v *verifyScreen) update(msg tea.Msg) tea.Cmd {
 
 func (v *verifyScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys.forScreen(v.keys())
+	if v.run.key(msg, k) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		v.run.move(-1)
-	case key.Matches(msg, k.Down):
-		v.run.move(1)
-	case key.Matches(msg, k.Expand):
-		v.run.toggle()
 	case key.Matches(msg, k.Retry):
 		return v.start()
 	case key.Matches(msg, k.Next):
