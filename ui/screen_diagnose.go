@@ -258,7 +258,7 @@ func verdict(s styles, v probe.Verdict) string {
 	return s.Muted.Render(string(v))
 }
 
-// edgeBlockAdvice follows docs/design.md ("Edge blocks"): the evidence is
+// edgeBlockAdvice follows docs/wizard.md ("Edge blocks"): the evidence is
 // inferred, so it says "most likely" and names the test that settles it.
 const edgeBlockAdvice = "A new secret is unlikely to help. The token endpoint answered 403 with a " +
 	"plain-text body, no OAuth error and no Cerner-Correlation-Id: most likely a firewall, WAF or IP " +

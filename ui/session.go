@@ -52,7 +52,7 @@ func counts(r *probe.Report) report.Counts {
 	return report.Count(r.Checks)
 }
 
-// passedLine is the verification summary line (docs/design.md, "Step 5").
+// passedLine is the verification summary line (docs/wizard.md, "Step 5").
 func passedLine(r *probe.Report) string {
 	c := counts(r)
 	return report.PassedLine(c)

@@ -13,7 +13,7 @@ import (
 )
 
 // checklist is Step 1: what to look at in the Code Console
-// (docs/design.md, "Step 1").
+// (docs/wizard.md, "Step 1").
 var checklist = [...]string{
 	"Is the application still listed?",
 	`Is the application status "Active"?`,
