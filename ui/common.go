@@ -62,5 +62,9 @@ func (c *common) spin() string {
 
 func (c *common) writing() bool { return c.writeInFlight }
 
+// compact says the window is shorter than 24 rows: headers shrink to a
+// line so the screen's message keeps its room.
+func (c *common) compact() bool { return c.height < 24 }
+
 func (c *common) setNotice(s string) { c.notice, c.noticeIsError = s, false }
 func (c *common) setError(s string)  { c.notice, c.noticeIsError = s, true }

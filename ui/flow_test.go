@@ -241,3 +241,31 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestInterruptOrQuit: ctrl+c ends the run as interrupted (exit 130 in
+// the command); q is a quit, whose code the command takes from the
+// diagnosis.
+func TestInterruptOrQuit(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		want error
+	}{{"ctrl+c", ErrInterrupted}, {"q", nil}} {
+		t.Run(tc.key, func(t *testing.T) {
+			w := newFakeWorld(probe.CauseSecretInvalid)
+			d := startWizard(t, w, w.deps(), Options{})
+			d.waitFor("Diagnosis")
+			d.keys(tc.key)
+			fm, ok := d.tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(Model)
+			if !ok {
+				t.Fatal("final model is not a ui.Model")
+			}
+			s, err := fm.finish(context.Background(), nil)
+			if !errors.Is(err, tc.want) || tc.want == nil && err != nil {
+				t.Errorf("err %v, want %v", err, tc.want)
+			}
+			if s.Diagnosis == nil || s.Latest() != s.Diagnosis {
+				t.Error("the session lost the diagnosis the exit code comes from")
+			}
+		})
+	}
+}

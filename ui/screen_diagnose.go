@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
@@ -170,7 +171,12 @@ func (d *diagnoseScreen) view(p *page) {
 		}
 		return
 	}
-	p.add(s.Label.Render("Tenant         ") + d.tenantName)
+	if c.compact() {
+		p.lines = p.lines[:len(p.lines)-1] // one line for file and tenant
+		p.add(ansi.Truncate(s.Label.Render("Tenant ")+d.tenantName+s.Label.Render("  in ")+c.deps.ConfigPath, p.width, "…"))
+	} else {
+		p.add(s.Label.Render("Tenant         ") + d.tenantName)
+	}
 	if d.loading {
 		p.add(c.spin() + " loading the tenant…")
 		return
@@ -183,12 +189,22 @@ func (d *diagnoseScreen) view(p *page) {
 		return
 	}
 	app := c.tenant.Cerner.SystemApp
-	p.add(s.Label.Render("Client ID      ") + app.ClientID)
-	p.add(s.Label.Render("Client secret  ") + app.ClientSecret.Mask())
-	if d.providerAvailable() && !c.accessible {
+	if c.compact() {
+		p.add(ansi.Truncate(s.Label.Render("Secret ")+app.ClientSecret.Mask()+s.Label.Render("  client ")+app.ClientID, p.width, "…"))
+	} else {
+		p.add(s.Label.Render("Client ID      ") + app.ClientID)
+		p.add(s.Label.Render("Client secret  ") + app.ClientSecret.Mask())
+	}
+	if d.providerAvailable() && !c.accessible && !c.compact() {
 		p.add(s.Label.Render("Provider app   ") + c.tenant.Cerner.ProviderApp.ClientID + s.Muted.Render("  press p to test its sign-in"))
 	}
 	p.blank()
+	// The verdict first, once there is one: it is what the screen is for,
+	// and it must be read without scrolling (docs/wizard.md, "Diagnose").
+	if d.run.report != nil {
+		renderVerdict(c, p, d.run.report)
+		p.blank()
+	}
 	p.add(s.Heading.Render("Checks"))
 	if len(d.run.rows) == 0 && d.run.running {
 		p.add("  " + c.spin() + " starting…")
@@ -198,14 +214,14 @@ func (d *diagnoseScreen) view(p *page) {
 		p.add(s.Error.Render("✗ The probe stopped: " + d.run.err.Error()))
 	}
 	if d.run.report != nil {
-		p.blank()
-		renderDiagnosis(c, p, d.run.report)
+		renderOtherCauses(c, p, d.run.report)
 	}
 }
 
-// renderDiagnosis lists the ranked causes with verdicts and evidence; an
-// edge block gets a plain warning that rotating will probably not help.
-func renderDiagnosis(c *common, p *page, r *probe.Report) {
+// renderVerdict is the diagnosis' answer: no problem, or the most likely
+// cause with its evidence and fix; an edge block first gets a plain
+// warning that rotating will probably not help.
+func renderVerdict(c *common, p *page, r *probe.Report) {
 	s := c.styles
 	dg := r.Diagnosis
 	if dg.Top == probe.CauseOK {
@@ -215,16 +231,47 @@ func renderDiagnosis(c *common, p *page, r *probe.Report) {
 	}
 	if dg.Top == probe.CauseEdgeBlock {
 		p.add(s.Callout.Width(p.width).Render(edgeBlockAdvice))
-		p.blank()
 	}
-	p.add(s.Heading.Render("Diagnosis") + s.Muted.Render("  most likely first"))
-	n := 0
 	for _, cause := range dg.Causes {
-		if cause.Verdict == probe.VerdictRuledOut {
+		if cause.ID != dg.Top {
 			continue
 		}
-		n++
-		line := fmt.Sprintf("%d. %s  %s", n, s.FieldName.Render(string(cause.ID)), verdict(s, cause.Verdict))
+		line := s.Heading.Render("Diagnosis ") + s.FieldName.Render(string(cause.ID)) + "  " + verdict(s, cause.Verdict)
+		if cause.Step > 0 {
+			line += s.Muted.Render(fmt.Sprintf("  → Step %d", cause.Step))
+		}
+		p.add(line)
+		for _, e := range cause.Evidence {
+			p.addIndent(3, s.Muted.Render("· "+e))
+		}
+		if cause.Fix != "" {
+			p.addIndent(3, "fix: "+cause.Fix)
+		}
+	}
+}
+
+// renderOtherCauses lists, under the checks, the causes after the first:
+// the ones still possible, then the ruled-out ones with their reason.
+func renderOtherCauses(c *common, p *page, r *probe.Report) {
+	s := c.styles
+	dg := r.Diagnosis
+	var others, out []probe.Cause
+	for _, cause := range dg.Causes {
+		switch {
+		case cause.ID == dg.Top:
+		case cause.Verdict == probe.VerdictRuledOut:
+			out = append(out, cause)
+		default:
+			others = append(others, cause)
+		}
+	}
+	if len(others)+len(out) == 0 {
+		return
+	}
+	p.blank()
+	p.add(s.Heading.Render("Other causes") + s.Muted.Render("  most likely first"))
+	for _, cause := range others {
+		line := "  " + s.FieldName.Render(string(cause.ID)) + "  " + verdict(s, cause.Verdict)
 		if cause.Step > 0 {
 			line += s.Muted.Render(fmt.Sprintf("  → Step %d", cause.Step))
 		}
@@ -232,14 +279,8 @@ func renderDiagnosis(c *common, p *page, r *probe.Report) {
 		for _, e := range cause.Evidence {
 			p.addIndent(5, s.Muted.Render("· "+e))
 		}
-		if cause.Fix != "" {
-			p.addIndent(5, "fix: "+cause.Fix)
-		}
 	}
-	for _, cause := range dg.Causes {
-		if cause.Verdict != probe.VerdictRuledOut {
-			continue
-		}
+	for _, cause := range out {
 		line := s.Muted.Render("ruled out: ") + string(cause.ID)
 		if len(cause.Evidence) > 0 {
 			line += s.Muted.Render(" · " + cause.Evidence[0])
@@ -260,9 +301,7 @@ func verdict(s styles, v probe.Verdict) string {
 
 // edgeBlockAdvice follows docs/wizard.md ("Edge blocks"): the evidence is
 // inferred, so it says "most likely" and names the test that settles it.
-const edgeBlockAdvice = "A new secret is unlikely to help. The token endpoint answered 403 with a " +
-	"plain-text body, no OAuth error and no Cerner-Correlation-Id: most likely a firewall, WAF or IP " +
-	"restriction refused the request before the OAuth server saw it.\n" +
-	"Try instead: run the probe from another network or through your organisation's expected egress " +
-	"(VPN, CI runner), and ask Cerner support whether your address is allowed.\n" +
-	"You can still go on with the steps."
+const edgeBlockAdvice = "A new secret is unlikely to help: the token endpoint answered 403 in plain " +
+	"text, without an OAuth error or a Cerner-Correlation-Id, most likely a firewall, WAF or IP " +
+	"restriction before the OAuth server. Try another network or your expected egress (VPN, CI " +
+	"runner), and ask Cerner support whether your address is allowed."

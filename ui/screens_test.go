@@ -24,15 +24,22 @@ type driver struct {
 	world *fakeWorld
 	mu    sync.Mutex
 	all   bytes.Buffer
+	// height is the window's; a golden holds exactly that many lines.
+	height int
 }
 
 func startWizard(t *testing.T, world *fakeWorld, deps Deps, opts Options) *driver {
 	t.Helper()
+	return startWizardSized(t, world, deps, opts, 80, 24)
+}
+
+func startWizardSized(t *testing.T, world *fakeWorld, deps Deps, opts Options, width, height int) *driver {
+	t.Helper()
 	opts.NoColor = true
 	tm := teatest.NewTestModel(t, New(deps, opts),
-		teatest.WithInitialTermSize(80, 24),
+		teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	return &driver{t: t, tm: tm, world: world}
+	return &driver{t: t, tm: tm, world: world, height: height}
 }
 
 // waitFor blocks until the output written since the last wait holds s.
@@ -109,8 +116,8 @@ func plain(s string) string {
 func (d *driver) golden() Model {
 	d.t.Helper()
 	fm, screen := d.final()
-	if got := strings.Count(screen, "\n") + 1; got != 24 {
-		d.t.Errorf("screen has %d lines, want 24", got)
+	if got := strings.Count(screen, "\n") + 1; got != d.height {
+		d.t.Errorf("screen has %d lines, want %d", got, d.height)
 	}
 	teatest.RequireEqualOutput(d.t, []byte(screen))
 	return fm
@@ -131,6 +138,8 @@ func TestScreens(t *testing.T) {
 		multi bool
 		// provider gives the tenant a provider app and a passing round trip.
 		provider bool
+		// width and height default to 80x24.
+		width, height int
 		drive    func(d *driver)
 	}{
 		{name: "diagnose", top: probe.CauseSecretInvalid, drive: func(d *driver) { d.waitFor("Diagnosis") }},
@@ -141,7 +150,13 @@ func TestScreens(t *testing.T) {
 		}},
 		{name: "diagnose_edge_block", top: probe.CauseEdgeBlock, drive: func(d *driver) {
 			d.waitFor("unlikely")
-			d.keys("pgdown")
+		}},
+		// Below 24 rows the header is one line and the tenant and client one
+		// each, so the verdict and its evidence still fit above the checks.
+		{name: "diagnose_edge_block_60x20", top: probe.CauseEdgeBlock, width: 60, height: 20, drive: func(d *driver) {
+			d.waitFor("unlikely")
+		}},
+		{name: "diagnose_60x20", top: probe.CauseSecretInvalid, width: 60, height: 20, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
 		}},
 		{name: "diagnose_tenant_picker", top: probe.CauseSecretInvalid, multi: true, drive: func(d *driver) {
@@ -181,6 +196,10 @@ func TestScreens(t *testing.T) {
 			toStep4(d, fakeNewSecret)
 			d.waitFor("Write these")
 		}},
+		{name: "step4_test_ok_60x20", top: probe.CauseSecretInvalid, width: 60, height: 20, drive: func(d *driver) {
+			toStep4(d, fakeNewSecret)
+			d.waitFor("Write these")
+		}},
 		{name: "step4_test_failed", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, "FAKE-still-wrong")
 			d.waitFor("anyway")
@@ -216,7 +235,11 @@ func TestScreens(t *testing.T) {
 			if tt.provider {
 				deps = withProvider(deps, passingRoundTrip)
 			}
-			d := startWizard(t, w, deps, tt.opts)
+			width, height := max(tt.width, 80), max(tt.height, 24)
+			if tt.width > 0 {
+				width, height = tt.width, tt.height
+			}
+			d := startWizardSized(t, w, deps, tt.opts, width, height)
 			tt.drive(d)
 			d.golden()
 		})

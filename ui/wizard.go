@@ -107,7 +107,9 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		return w.onKey(msg)
 	case event:
 		cmd := w.broadcast(msg)
-		w.followCursor() // a form may have appeared below the fold
+		if pending(w.current().form()) {
+			w.followCursor() // a question that appeared below the fold comes into view
+		}
 		return cmd
 	}
 	return w.current().update(msg)
@@ -248,6 +250,9 @@ func (w *wizard) viewHeader() string {
 	}
 	progress := strings.Join(dots, " ")
 	gap := max(1, w.c.width-lipgloss.Width(title)-lipgloss.Width(progress))
+	if w.c.compact() {
+		return title + strings.Repeat(" ", gap) + progress // no blank line: every row counts
+	}
 	return title + strings.Repeat(" ", gap) + progress + "\n"
 }
 

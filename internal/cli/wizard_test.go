@@ -129,3 +129,22 @@ func TestAccessibleAgainstSandbox(t *testing.T) {
 		}
 	}
 }
+
+// TestWizardExitCodes: the end of input at an accessible prompt is an
+// interruption (130); q exits with the diagnosis' code (docs/wizard.md,
+// "Exit codes").
+func TestWizardExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		scenario, stdin string
+		want            int
+	}{
+		{"secret-rotated", "", 130},
+		{"secret-rotated", "\n", 130},
+		{"secret-rotated", "q\n", 3},
+		{"healthy", "quit\n", 0},
+	} {
+		if _, _, code := runCLI(t, nil, tc.stdin, "demo", "--accessible", "--scenario", tc.scenario); code != tc.want {
+			t.Errorf("demo --accessible --scenario %s with %q: exit %d, want %d", tc.scenario, tc.stdin, code, tc.want)
+		}
+	}
+}
