@@ -140,7 +140,7 @@ func TestScreens(t *testing.T) {
 		provider bool
 		// width and height default to 80x24.
 		width, height int
-		drive    func(d *driver)
+		drive         func(d *driver)
 	}{
 		{name: "diagnose", top: probe.CauseSecretInvalid, drive: func(d *driver) { d.waitFor("Diagnosis") }},
 		{name: "diagnose_evidence", top: probe.CauseSecretInvalid, drive: func(d *driver) {
