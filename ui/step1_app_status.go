@@ -40,7 +40,6 @@ type statusScreen struct {
 	choices  [len(checklist)]*choice[string] // nil at expiryQuestion
 	expiry   *huh.Input
 	f        *huh.Form
-	recorded bool
 }
 
 func newStatusScreen(c *common) *statusScreen {
