@@ -36,10 +36,10 @@ const (
 // the answers, which go into the report exactly as chosen.
 type statusScreen struct {
 	base
-	answers  [len(checklist)]string
-	choices  [len(checklist)]*choice[string] // nil at expiryQuestion
-	expiry   *huh.Input
-	f        *huh.Form
+	answers [len(checklist)]string
+	choices [len(checklist)]*choice[string] // nil at expiryQuestion
+	expiry  *huh.Input
+	f       *huh.Form
 }
 
 func newStatusScreen(c *common) *statusScreen {
