@@ -98,7 +98,7 @@ func PassedLine(c Counts) string {
 func (c Counts) String() string {
 	parts := []string{fmt.Sprintf("%d passed", c.Pass)}
 	if c.Warn > 0 {
-		parts = append(parts, fmt.Sprintf("%d warning%s", c.Warn, plural(c.Warn)))
+		parts = append(parts, fmt.Sprintf("%d warning%s", c.Warn, Plural(c.Warn)))
 	}
 	parts = append(parts, fmt.Sprintf("%d failed", c.Fail))
 	if c.Skip > 0 {
@@ -107,7 +107,8 @@ func (c Counts) String() string {
 	return strings.Join(parts, ", ")
 }
 
-func plural(n int) string {
+// Plural is the "s" a count of n takes in English.
+func Plural(n int) string {
 	if n == 1 {
 		return ""
 	}
