@@ -97,10 +97,12 @@ func loadTenantCmd(load func(string) (config.Tenant, error), name string) tea.Cm
 	}
 }
 
-// startProbe runs fn in its own goroutine and streams its events into the
-// program through ch; listen re-arms after each event until the run ends.
-// Sends give up when ctx ends, so a quitting program never strands it.
-func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, func(probe.Event)) (*probe.Report, error), t config.Tenant, run int) (chan tea.Msg, tea.Cmd) {
+// stream runs job in its own goroutine and feeds what it sends, then what
+// it returns, into the program through ch; listen re-arms after each
+// message until the job ends. Sends give up when ctx ends, so a quitting
+// program never strands the goroutine. Probe runs and the provider's
+// sign-in both report this way.
+func stream(ctx context.Context, job func(ch chan tea.Msg, send func(tea.Msg)) tea.Msg) (chan tea.Msg, tea.Cmd) {
 	ch := make(chan tea.Msg, 16)
 	send := func(m tea.Msg) {
 		select {
@@ -111,12 +113,19 @@ func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, fun
 	start := func() tea.Msg {
 		go func() {
 			defer close(ch)
-			rep, err := fn(ctx, t, func(e probe.Event) { send(probeEventMsg{run: run, event: e}) })
-			send(probeDoneMsg{run: run, report: rep, err: err})
+			send(job(ch, send))
 		}()
 		return nil
 	}
 	return ch, tea.Batch(start, listen(ch))
+}
+
+// startProbe runs fn as a stream of probeEventMsg ending in probeDoneMsg.
+func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, func(probe.Event)) (*probe.Report, error), t config.Tenant, run int) (chan tea.Msg, tea.Cmd) {
+	return stream(ctx, func(_ chan tea.Msg, send func(tea.Msg)) tea.Msg {
+		rep, err := fn(ctx, t, func(e probe.Event) { send(probeEventMsg{run: run, event: e}) })
+		return probeDoneMsg{run: run, report: rep, err: err}
+	})
 }
 
 func listen(ch chan tea.Msg) tea.Cmd {

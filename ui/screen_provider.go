@@ -56,25 +56,12 @@ func (s *providerScreen) enter() tea.Cmd {
 	ctx, cancel := context.WithCancel(c.ctx)
 	id := c.newRun()
 	*s = providerScreen{base: s.base, running: true, run: id, cancel: cancel}
-	ch := make(chan tea.Msg, 4)
-	fn, t, life := c.deps.ProviderRoundTrip, c.tenant, c.ctx
-	start := func() tea.Msg {
-		go func() {
-			defer close(ch)
-			out := fn(ctx, t, func(u string) {
-				select {
-				case ch <- providerURLMsg{run: id, url: u, ch: ch}:
-				default: // a second link adds nothing
-				}
-			})
-			select {
-			case ch <- providerDoneMsg{run: id, outcome: out}:
-			case <-life.Done():
-			}
-		}()
-		return nil
-	}
-	return tea.Batch(start, listen(ch), c.tick())
+	fn, t := c.deps.ProviderRoundTrip, c.tenant
+	_, cmd := stream(c.ctx, func(ch chan tea.Msg, send func(tea.Msg)) tea.Msg {
+		out := fn(ctx, t, func(u string) { send(providerURLMsg{run: id, url: u, ch: ch}) })
+		return providerDoneMsg{run: id, outcome: out}
+	})
+	return tea.Batch(cmd, c.tick())
 }
 
 func (s *providerScreen) update(msg tea.Msg) tea.Cmd {
