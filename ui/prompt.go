@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 )
@@ -17,7 +18,8 @@ import (
 // return ErrInterrupted.
 func Confirm(ctx context.Context, in io.Reader, out io.Writer, question string, accessible bool) (bool, error) {
 	var yes bool
-	err := ask(ctx, in, out, accessible, huh.NewConfirm().Title(question).Affirmative("Yes").Negative("No").Value(&yes))
+	err := ask(ctx, in, out, accessible, huh.NewConfirm().Title(question).Affirmative("Yes").Negative("No").
+		WithButtonAlignment(lipgloss.Left).Value(&yes))
 	return yes && err == nil, err
 }
 
