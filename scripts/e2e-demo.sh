@@ -47,9 +47,8 @@ curl -fsSL --cacert "$cadir/ca.pem" "$link" | grep -q "Signed in" || { echo "e2e
 wait_for "✓ provider.roundtrip"
 echo "e2e: provider app signed in through PKCE and read the patient"
 keys Escape
-wait_for "Read Patient             needs token"
-keys PageDown
-wait_for "secret-invalid  confirmed"
+# The verdict is on the first screen, without scrolling.
+wait_for "Diagnosis secret-invalid  confirmed"
 echo "e2e: Diagnose shows secret-invalid confirmed"
 keys Enter
 wait_for "Step 1 · Verify application status"

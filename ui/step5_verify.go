@@ -125,18 +125,18 @@ func (v *verifyScreen) view(p *page) {
 	if name := patientName(v.run.report); name != "" {
 		p.add(st.Label.Render("Patient        ") + st.Heading.Render(name))
 	}
-	p.blank()
-	renderChecks(c, p, &v.run, !c.accessible)
-	if v.run.err != nil {
-		p.add(st.Error.Render("✗ The probe stopped: " + v.run.err.Error()))
-	}
+	// The verdict above the checks, so it is read without scrolling.
 	if v.run.report != nil {
-		p.blank()
 		if allPassed(v.run.report) {
 			p.add(st.Pass.Render("✓ " + passedLine(v.run.report)))
 		} else {
 			p.add(st.Fail.Render("✗ " + passedLine(v.run.report)))
 		}
+	}
+	p.blank()
+	renderChecks(c, p, &v.run, !c.accessible)
+	if v.run.err != nil {
+		p.add(st.Error.Render("✗ The probe stopped: " + v.run.err.Error()))
 	}
 }
 
