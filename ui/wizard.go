@@ -233,6 +233,10 @@ func (w *wizard) body() *page {
 func (w *wizard) viewHeader() string {
 	st := w.c.styles
 	title := st.Title.Render(w.current().title())
+	if env := w.c.deps.Environment; env != "" {
+		// The backend environment, so prod's rotation never looks like dev's.
+		title += st.Muted.Render("  · " + env)
+	}
 	var dots []string
 	at := min(w.cur, lastStep)
 	if w.cur == sideProvider {
