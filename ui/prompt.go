@@ -30,12 +30,13 @@ func Confirm(ctx context.Context, in io.Reader, out io.Writer, question string, 
 func PromptSecret(ctx context.Context, in io.Reader, out io.Writer, question string, accessible bool) (config.Secret, error) {
 	var v string
 	field := newSecretInput(question, &v, validCredential)
-	field.DescriptionFunc(func() string {
+	field.describe = func() string {
 		if s, err := normalizePasted(v); err == nil {
 			return "•••••• " + config.Fingerprint(s)
 		}
 		return "type or paste; nothing is echoed"
-	}, &v)
+	}
+	field.Input.Description(field.describe())
 	if err := ask(ctx, in, out, accessible, field); err != nil {
 		return config.Secret{}, err
 	}

@@ -18,6 +18,10 @@ type secretInput struct {
 	question string
 	value    *string
 	validate func(string) error
+	// describe, when set, is the description after each update: set here,
+	// in the goroutine that updates, where huh's DescriptionFunc would
+	// read the value from a command's goroutine while typing writes it.
+	describe func() string
 }
 
 func newSecretInput(question string, value *string, validate func(string) error) *secretInput {
@@ -29,6 +33,9 @@ func newSecretInput(question string, value *string, validate func(string) error)
 // Update keeps the wrapper in the group: huh stores what Update returns.
 func (s *secretInput) Update(msg tea.Msg) (huh.Model, tea.Cmd) {
 	_, cmd := s.Input.Update(msg)
+	if s.describe != nil {
+		s.Input.Description(s.describe())
+	}
 	return s, cmd
 }
 
