@@ -269,3 +269,28 @@ func TestInterruptOrQuit(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteAnywayAsksTwice: w on a pair that failed the test only selects
+// "Write anyway"; the second press writes.
+func TestWriteAnywayAsksTwice(t *testing.T) {
+	w := newFakeWorld(probe.CauseSecretInvalid)
+	d := startWizard(t, w, w.deps(), Options{})
+	d.toStep3()
+	d.tm.Type("FAKE-still-wrong")
+	d.keys("enter")
+	d.waitFor("Write it anyway?")
+	d.keys("w")
+	d.waitFor("again to write them anyway")
+	w.mu.Lock()
+	n := len(w.writes)
+	w.mu.Unlock()
+	if n != 0 {
+		t.Fatal("one w wrote a pair that failed the test")
+	}
+	d.keys("w")
+	d.waitFor("backup")
+	fm, _ := d.final()
+	if len(w.writes) != 1 || !fm.Session().WroteAnyway {
+		t.Fatalf("writes=%d wroteAnyway=%v", len(w.writes), fm.Session().WroteAnyway)
+	}
+}

@@ -144,6 +144,13 @@ func (t *testScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit):
 		return goTo(stepUpdate)
 	case key.Matches(msg, k.Write) && pending(t.f):
+		if !t.outcome.OK && !t.confirm {
+			// A pair that failed the test is written only when asked twice.
+			t.confirm = true
+			refresh(t.f)
+			t.c.setError("These credentials failed the test. Press w or enter again to write them anyway.")
+			return nil
+		}
 		t.confirm = true
 		return t.decide()
 	case key.Matches(msg, k.Write) && t.declined:
