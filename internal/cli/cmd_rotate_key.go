@@ -16,6 +16,7 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
 // defaultKeyWait is how long --new-key polls by default. A new key can take
@@ -128,7 +129,7 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 		return newDiagnosisError(3, "rotate: kid %s not accepted within %s", kid, k.wait)
 	}
 	fmt.Fprintf(io.Err, "✓ the server accepted kid %s: token issued (expires in %ds)\n", kid, out.ExpiresIn)
-	return writeKeyConfig(io, g, f, file, tenant, key, kid)
+	return writeKeyConfig(ctx, io, g, f, file, tenant, key, kid)
 }
 
 // obtainKey makes the new key pair and its files (--new-key), or loads the
@@ -291,7 +292,7 @@ func writeRolloverJWKS(path string, app config.SystemApp, key *jwtauth.Key, kid 
 
 // writeKeyConfig writes private_key_path and key_id, once the key works:
 // the diff, a confirmation, an atomic save with a backup, an audit line.
-func writeKeyConfig(io *IOStreams, g *globals, f *rotateFlags, file *config.File, tenant config.Tenant, key *jwtauth.Key, kid string) error {
+func writeKeyConfig(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, file *config.File, tenant config.Tenant, key *jwtauth.Key, kid string) error {
 	old := tenant.Cerner.SystemApp
 	pathValue := configKeyPath(file, key.Path)
 	scratch, err := config.Parse(file.Path(), file.Bytes())
@@ -306,7 +307,7 @@ func writeKeyConfig(io *IOStreams, g *globals, f *rotateFlags, file *config.File
 		if !io.Interactive() {
 			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes (the key stays valid; resume with %s)", file.Path(), adoptCommand(g, key.Path, kid))
 		}
-		ok, err := confirm(io, fmt.Sprintf("Write these changes to %s?", file.Path()))
+		ok, err := ui.Confirm(ctx, io.In, io.Err, fmt.Sprintf("Write these changes to %s?", file.Path()), g.accessible)
 		if err != nil {
 			return err
 		}
@@ -329,7 +330,7 @@ func writeKeyConfig(io *IOStreams, g *globals, f *rotateFlags, file *config.File
 		Verification: "passed", Backup: res.BackupPath,
 	})
 	fmt.Fprintf(io.Out, "✓ Rotated the key of %s (tenant %s)\n  backup            %s\n  key_id            %s → %s\n  private_key_path  %s → %s\n",
-		res.Path, tenant.Name, orNone(res.BackupPath), orNone(old.KeyID), kid, orNone(old.PrivateKeyPath), pathValue)
+		res.Path, tenant.Name, noneIfEmpty(res.BackupPath), noneIfEmpty(old.KeyID), kid, noneIfEmpty(old.PrivateKeyPath), pathValue)
 	if old.PrivateKeyPath != "" && old.PrivateKeyPath != key.Path {
 		fmt.Fprintf(io.Out, "  old key kept      %s: retire it (and its registration) after the backend has restarted with the new key\n", old.PrivateKeyPath)
 	}
@@ -357,4 +358,11 @@ func setKey(f *config.File, tenant string, app config.SystemApp, keyPath, kid st
 		return err
 	}
 	return f.Set(tenant, app.Key("key_id"), kid)
+}
+
+func noneIfEmpty(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
