@@ -114,7 +114,7 @@ func (d *diagnosis) jwtApp() {
 		switch {
 		case reg.RegisteredAt.IsZero():
 			prop.raise(VerdictPossible, "")
-			prop.against("nothing says the key was registered recently (probe --key-uploaded-at TIME, or the wizard's question, adds that evidence)", false)
+			prop.against("nothing says the key was registered recently (probe --key-uploaded-at TIME adds that evidence)", false)
 		case reg.RegisteredAgo < syncWindow:
 			prop.raise(VerdictLikely, fmt.Sprintf("the key was registered %s ago (%s); a new key can take from minutes to a day to be accepted", reg.RegisteredAgo.Round(time.Second), reg.RegisteredFrom))
 		default:

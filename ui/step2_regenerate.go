@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
+	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -107,6 +108,14 @@ func (r *regenerateScreen) view(p *page) {
 	c := r.c
 	st := c.styles
 	app := c.tenant.Cerner.SystemApp
+	if app.AuthMethod() == config.AuthPrivateKeyJWT {
+		// The wizard's key rotation is not built yet: say what does it
+		// instead of offering a secret this app does not use.
+		p.add(st.Warn.Render("! This app signs JWTs (private_key_jwt, kid " + app.KeyID + "): it has no secret to regenerate."))
+		p.add("Rotate its key with " + st.Code.Render("fhirdoctor rotate --new-key") + ": it makes the key pair, shows the public key to upload,")
+		p.add("waits until the server accepts it and only then writes private_key_path and key_id.")
+		p.blank()
+	}
 	p.add(st.FieldName.Render("Option A") + " · in the Code Console find " + st.Code.Render(app.ClientID) +
 		", click Regenerate Secret and keep the new secret for Step 3. The client ID stays.")
 	p.add(st.FieldName.Render("Option B") + " · Create New App → System Account, then:")
