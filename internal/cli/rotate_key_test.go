@@ -208,3 +208,24 @@ func TestRotateKeyFlags(t *testing.T) {
 		t.Errorf("secret app: exit %d %q", code, errOut)
 	}
 }
+
+// TestNoSecretWrittenToAJWTApp: the one place rotate and the wizard write a
+// secret refuses a JWT app, whose key would win over any secret.
+func TestNoSecretWrittenToAJWTApp(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic})
+	f, err := config.Load(srv.Info().ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, err := f.Tenant("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := append([]byte(nil), f.Bytes()...)
+	if _, err := writeCredentials(f, tenant, tenant.Cerner.SystemApp.ClientID, config.NewSecret("FAKE-secret-0000000000"), config.SaveOptions{}); err == nil || !strings.Contains(err.Error(), "rotate --new-key") {
+		t.Fatalf("a secret was written to a JWT app: %v", err)
+	}
+	if after, _ := os.ReadFile(srv.Info().ConfigFile); !bytes.Equal(before, after) {
+		t.Error("the config changed")
+	}
+}
