@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
 	"github.com/fhirdoctor/fhirdoctor/ui"
@@ -84,6 +85,10 @@ type wizardBackend struct {
 	// secret fingerprint, so the audit line can say whether a write was
 	// verified or written anyway.
 	tested map[string]bool
+	// keys are the key pairs made for a JWT app's rotation, by kid.
+	keys map[string]*jwtauth.Key
+	// keyWait bounds Step 4's wait for a new key (0: the wizard's default).
+	keyWait time.Duration
 }
 
 func pairKey(clientID string, s config.Secret) string { return clientID + " " + s.Fingerprint() }
@@ -123,6 +128,7 @@ func (w *wizardBackend) deps() ui.Deps {
 		OpenURL:           browserOpener(w.io.Getenv),
 		SaveReport:        w.saveReport,
 		Version:           versionString(),
+		Keys:              w.keyDeps(),
 	}
 }
 
