@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
@@ -189,10 +191,13 @@ func (k *keyUpload) view(p *page) {
 	}
 	key := k.key
 	p.add(st.Label.Render("New key        ") + key.Alg + ", kid " + st.Code.Render(key.KeyID))
-	p.add(st.Label.Render("Private key    ") + key.PrivatePath + st.Muted.Render("  (0600; never upload this one)"))
-	p.add(st.FieldName.Render("Upload this public key: ") + key.JWKSPath)
-	p.addIndent(2, st.Muted.Render("or this certificate, for portals that want one: "+key.CertPath))
-	p.addIndent(2, st.Muted.Render("thumbprint "+key.Thumbprint))
+	p.add(st.Label.Render("Thumbprint     ") + key.Thumbprint)
+	// One folder line (cut to the width) and short names: a path that
+	// wraps is hard to read and to copy.
+	p.add(ansi.Truncate(st.Label.Render("Key files in   ")+filepath.Dir(key.JWKSPath), p.width, "…"))
+	p.addIndent(2, st.FieldName.Render("Upload this public key: ")+filepath.Base(key.JWKSPath)+st.Muted.Render("  (a JWK Set)"))
+	p.addIndent(2, st.Muted.Render("or this certificate, for portals that want one: ")+filepath.Base(key.CertPath))
+	p.addIndent(2, filepath.Base(key.PrivatePath)+st.Muted.Render("  the private key (0600): never upload it"))
 	p.blank()
 	if c.accessible {
 		return
@@ -268,7 +273,7 @@ func (t *testScreen) viewKeyWait(p *page) (done bool) {
 	c := t.c
 	st := c.styles
 	kw := t.kw
-	p.add(st.Label.Render("New key        ") + "kid " + kw.key.KeyID + st.Muted.Render("  "+kw.key.PrivatePath))
+	p.add(st.Label.Render("New key        ") + "kid " + kw.key.KeyID + st.Muted.Render("  "+filepath.Base(kw.key.PrivatePath)))
 	switch {
 	case t.tested && t.outcome.OK:
 		return false

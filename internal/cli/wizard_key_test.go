@@ -7,6 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
@@ -76,4 +80,72 @@ func TestWizardRotatesKey(t *testing.T) {
 	if regexp.MustCompile(`waiting for the server to accept the new key: \d+m\d+s left · attempt \d`).FindString(d.seen.String()) == "" {
 		t.Error("Step 4 showed no countdown")
 	}
+}
+
+// wizardScreen quits the wizard and returns its last screen as plain text,
+// with what changes between runs masked (paths, kids, thumbprints, times).
+func wizardScreen(t *testing.T, d *wizardDriver) string {
+	t.Helper()
+	// Wide enough that the resume command does not wrap where a random
+	// temporary path decides.
+	d.tm.Send(tea.WindowSizeMsg{Width: 400, Height: 60})
+	if err := d.tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := d.final()
+	var b strings.Builder
+	pw := &colorprofile.Writer{Forward: &b, Profile: colorprofile.NoTTY}
+	_, _ = pw.WriteString(fm.View().Content)
+	s := regexp.MustCompile(`/tmp/\S*`).ReplaceAllString(normalizeJWT(b.String()), "$$TMP")
+	s = regexp.MustCompile(`\d{8}-[A-Za-z0-9_-]{8}`).ReplaceAllString(s, "KID")
+	s = regexp.MustCompile(`(?i)(thumbprint\s+)[A-Za-z0-9_-]{43}`).ReplaceAllString(s, "${1}THUMBPRINT")
+	s = regexp.MustCompile(`after \d+ attempts?`).ReplaceAllString(s, "after N attempts")
+	s = regexp.MustCompile(`\d+m\d+s left`).ReplaceAllString(s, "D left")
+	return regexp.MustCompile(` {2,}`).ReplaceAllString(normalizeReport(s, "/nonexistent"), "  ")
+}
+
+// toKeyUpload takes the wizard from Diagnose to Step 3 of a key rotation.
+func (d *wizardDriver) toKeyUpload() {
+	d.t.Helper()
+	d.waitFor("Diagnosis jwt-key-unknown")
+	d.key("enter")
+	d.waitFor("Record")
+	for range 5 {
+		d.key("enter")
+	}
+	d.waitFor("Rotate the key")
+	d.key("enter")
+	d.waitFor("Uploaded the public key?")
+}
+
+// TestWizardKeyScreens pins Step 3 (the public key to upload) and Step 4
+// when the server never accepted the key within the wait: nothing
+// written, the files kept, the command that resumes.
+func TestWizardKeyScreens(t *testing.T) {
+	t.Run("step3-upload", func(t *testing.T) {
+		srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown"})
+		w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+		d := startWizard(t, w, ui.Options{})
+		d.toKeyUpload()
+		golden(t, "wizard-key-step3.txt", wizardScreen(t, d))
+	})
+	t.Run("step4-not-accepted", func(t *testing.T) {
+		srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown"})
+		before, _ := os.ReadFile(srv.Info().ConfigFile)
+		w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+		w.keyWait = 100 * time.Millisecond
+		d := startWizard(t, w, ui.Options{})
+		d.toKeyUpload()
+		d.key("y")
+		d.waitFor("Not accepted yet")
+		screen := wizardScreen(t, d)
+		if after, _ := os.ReadFile(srv.Info().ConfigFile); string(after) != string(before) {
+			t.Error("the config changed although the key was never accepted")
+		}
+		if !strings.Contains(screen, "fhirdoctor rotate --adopt-key $TMP") {
+			t.Errorf("no resume command:\n%s", screen)
+		}
+		assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.seen.String())
+		golden(t, "wizard-key-step4-not-accepted.txt", screen)
+	})
 }
