@@ -34,6 +34,8 @@ const (
 	epicOldKeyID = "fhirdoctor-sandbox-key-0"
 	// epicPrefix starts every Epic path, as on Epic's own servers.
 	epicPrefix = "/interconnect-fhir-oauth"
+	// epicAppName names the backend app on the console page.
+	epicAppName = "fhirdoctor sandbox backend app"
 	// EpicKeyFile is the private key the sandbox writes beside the config.
 	EpicKeyFile = "client-key.pem"
 	// epicTokenLifetime is what Epic's backend tokens live.

@@ -357,3 +357,16 @@ func TestCernerPrivateKeyJWT(t *testing.T) {
 		t.Errorf("JWT as Bearer: %d %s", r.status, r)
 	}
 }
+
+func TestEpicConsolePage(t *testing.T) {
+	s := startEpic(t, "jwt-healthy", newFakeClock())
+	page := do(t, &http.Client{}, mustRequest(t, http.MethodGet, s.Info().ConsoleURL, ""))
+	for _, want := range []string{epicAppName, EpicClientID, EpicKeyID, "Upload public keys", "/console/jwks"} {
+		if !strings.Contains(string(page.body), want) {
+			t.Errorf("console page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(page.body), "PRIVATE KEY") || strings.Contains(string(page.body), `"d"`) {
+		t.Error("the console page shows private material")
+	}
+}
