@@ -157,7 +157,11 @@ func (a *lineFlow) diagnose() (step, error) {
 	}
 	a.say("Tenant: %s", a.tenant.Name)
 	a.say("Client ID: %s", a.tenant.Cerner.SystemApp.ClientID)
-	a.say("Client secret: %s", a.tenant.Cerner.SystemApp.ClientSecret.Mask())
+	if src := a.tenant.Cerner.SystemApp.ClientSecret.Source().String(); src != "" {
+		a.say("Client secret: %s, from %s", a.tenant.Cerner.SystemApp.ClientSecret.Mask(), src)
+	} else {
+		a.say("Client secret: %s", a.tenant.Cerner.SystemApp.ClientSecret.Mask())
+	}
 	rep := a.probe(a.tenant)
 	a.session.Diagnosis = rep
 	if rep != nil {

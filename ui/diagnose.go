@@ -166,7 +166,11 @@ func (m Model) viewDiagnose(p *page) {
 	}
 	app := m.tenant.Cerner.SystemApp
 	p.add(s.Label.Render("Client ID      ") + app.ClientID)
-	p.add(s.Label.Render("Client secret  ") + app.ClientSecret.Mask())
+	secret := app.ClientSecret.Mask()
+	if src := app.ClientSecret.Source().String(); src != "" {
+		secret += s.Muted.Render("  from " + src)
+	}
+	p.add(s.Label.Render("Client secret  ") + secret)
 	if m.providerAvailable() {
 		p.add(s.Label.Render("Provider app   ") + m.tenant.Cerner.ProviderApp.ClientID + s.Muted.Render("  press p to test its sign-in"))
 	}
