@@ -286,7 +286,7 @@ func (d *diagnosis) token() {
 	}
 	if u := d.facts("discovery").TokenURL; u != "" {
 		tenant.pro = append(tenant.pro, "discovery advertises token_endpoint "+u)
-		d.acc[CauseTenantMismatch].fix = "Set cerner.system_app.token_url to " + u + " (step 3)."
+		d.acc[CauseTenantMismatch].fix = "Set the system app's token_url to " + u + " (step 3)."
 	}
 }
 
