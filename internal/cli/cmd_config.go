@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
 func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
@@ -52,20 +53,13 @@ func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 				}
 			}
 			if errs > 0 {
-				return fmt.Errorf("%s: %d error%s, %d warning%s", path, errs, plural(errs), warns, plural(warns))
+				return fmt.Errorf("%s: %d error%s, %d warning%s", path, errs, report.Plural(errs), warns, report.Plural(warns))
 			}
-			fmt.Fprintf(io.Out, "%s: valid (%d tenant%s, %d warning%s)\n", path, len(f.TenantNames()), plural(len(f.TenantNames())), warns, plural(warns))
+			fmt.Fprintf(io.Out, "%s: valid (%d tenant%s, %d warning%s)\n", path, len(f.TenantNames()), report.Plural(len(f.TenantNames())), warns, report.Plural(warns))
 			return nil
 		},
 	})
 	return cmd
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // describeTenant renders `config show`: the tenant as the backend reads
