@@ -70,7 +70,7 @@ func describeTenant(f *config.File, t config.Tenant) string {
 		if v == "" {
 			return
 		}
-		fmt.Fprintf(&b, "%s%-*s %s\n", strings.Repeat("  ", indent), 18-2*indent, k, v)
+		fmt.Fprintf(&b, "%s%-*s %s\n", strings.Repeat("  ", indent), 20-2*indent, k, v)
 	}
 	secret := func(s config.Secret) string {
 		if src := s.Source(); src.Kind == config.SourceUnresolved {

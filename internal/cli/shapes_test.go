@@ -184,3 +184,48 @@ func TestShapesWizard(t *testing.T) {
 		})
 	}
 }
+
+// TestJWTAppTokenSkipped: until fhirdoctor signs client assertions, a
+// private_key_jwt app's token check is skipped with the reason, and the run
+// is not an error; the diagnosis says the credentials were not tested.
+func TestJWTAppTokenSkipped(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Scenario: "healthy"})
+	info := srv.Info()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// The file's content is not read yet; its existence is validated.
+	if err := os.WriteFile(filepath.Join(dir, "keys", "app.pem"), []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	yaml := "tenants:\n  epic:\n    ehr:\n      vendor: epic\n      base_url: " + info.FHIRBaseURL +
+		"\n      system_app:\n        client_id: epic-client\n        private_key_path: keys/app.pem\n        key_id: k1\n        token_url: " + info.TokenURL +
+		"\n        scopes: system/Patient.read\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, nil, "", "probe", "--config", cfg, "--cacert", info.CAFile)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"private_key_jwt key k1", "- token ", "private_key_jwt (key_id k1); fhirdoctor cannot test that yet", "Diagnosis: ok as far as checked"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("probe output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = runCLI(t, nil, "", "config", "show", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "private_key_path "+filepath.Join(dir, "keys", "app.pem")) || !strings.Contains(out, "(private_key_jwt)") {
+		t.Errorf("config show:\n%s", out)
+	}
+	_, errOut, code = runCLI(t, nil, "FAKE-x\n", "rotate", "--config", cfg, "--cacert", info.CAFile, "--client-secret-stdin", "--yes")
+	if code != 1 || !strings.Contains(errOut, "private_key_jwt") {
+		t.Errorf("rotate of a JWT app: exit %d, %s", code, errOut)
+	}
+	os.Remove(filepath.Join(dir, "keys", "app.pem"))
+	out, _, code = runCLI(t, nil, "", "config", "validate", "--config", cfg)
+	if code != 1 || !strings.Contains(out, "ehr.system_app.private_key_path`: "+filepath.Join(dir, "keys", "app.pem")+" does not exist") {
+		t.Errorf("validate with the key missing: exit %d\n%s", code, out)
+	}
+}
