@@ -229,3 +229,33 @@ func TestJWTAppTokenSkipped(t *testing.T) {
 		t.Errorf("validate with the key missing: exit %d\n%s", code, out)
 	}
 }
+
+// TestWizardSecretInEnvironment: when the secret lives in the process
+// environment the wizard says so where it would show the diff, and pressing
+// w writes nothing.
+func TestWizardSecretInEnvironment(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Scenario: "secret-rotated", SecretIn: sandbox.SecretInDotenv})
+	info := srv.Info()
+	before := readAll(t, info.ConfigFile, info.EnvFile)
+	_, newSecret := srv.Regenerate()
+	env := map[string]string{sandbox.SecretVar: "FAKE-set-by-the-shell"}
+	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(k string) string { return env[k] }})
+	d := startWizard(t, w, ui.Options{})
+	d.toStep3()
+	d.paste(newSecret + "\n")
+	d.key("enter")
+	d.waitFor("shadows") // one word: the message wraps at 80 columns
+	d.key("w")
+	d.key("w")
+	d.key("q")
+	d.final()
+	assertNoSecret(t, srv, d.seen.String())
+	for p, was := range before {
+		if now, _ := os.ReadFile(p); string(now) != string(was) {
+			t.Errorf("%s changed", filepath.Base(p))
+		}
+	}
+	if backups, _ := filepath.Glob(filepath.Join(filepath.Dir(info.ConfigFile), "*.bak.*")); len(backups) != 0 {
+		t.Errorf("backups written: %v", backups)
+	}
+}
