@@ -259,3 +259,37 @@ func TestWizardSecretInEnvironment(t *testing.T) {
 		t.Errorf("backups written: %v", backups)
 	}
 }
+
+// TestRotateScopedValidation: an error in the provider app, which rotating
+// the system app does not touch, is a warning for rotate, not a refusal;
+// config validate still reports it as an error.
+func TestRotateScopedValidation(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Scenario: "secret-rotated"})
+	info := srv.Info()
+	var kept []string
+	for _, l := range strings.SplitAfter(string(srv.ConfigYAML()), "\n") {
+		if strings.Contains(l, "redirect_uri:") || (strings.Contains(l, "scopes:") && strings.Contains(l, "launch")) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if err := os.WriteFile(info.ConfigFile, []byte(strings.Join(kept, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runCLI(t, nil, "", "config", "validate", "--config", info.ConfigFile)
+	if code != 1 || !strings.Contains(out, "`cerner.provider_app.redirect_uri` is missing") || !strings.Contains(out, "`cerner.provider_app.scopes` is missing") {
+		t.Fatalf("validate: exit %d\n%s", code, out)
+	}
+	_, newSecret := srv.Regenerate()
+	out, errOut, code := runCLI(t, nil, newSecret+"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes")...)
+	assertNoSecret(t, srv, out, errOut)
+	if code != 0 {
+		t.Fatalf("rotate refused for the provider app: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "warning: tenant \"default\": `cerner.provider_app.redirect_uri` is missing (not used by this command)") {
+		t.Errorf("rotate does not warn about the provider app:\n%s", errOut)
+	}
+	if n := strings.Count(errOut, "provider_app.redirect_uri"); n != 1 {
+		t.Errorf("the warning is printed %d times, want once", n)
+	}
+}
