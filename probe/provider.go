@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/jwtauth"
 )
 
 // DefaultProviderTimeout bounds the wait for the user's sign-in.
@@ -103,12 +104,17 @@ func ProviderRoundTrip(ctx context.Context, opts Options, p ProviderOptions) Pro
 // roundTrip is one run's working state. sc is discovery as read at the
 // start; nonce is the OpenID Connect nonce sent with the authorize request.
 type roundTrip struct {
-	sc    smartConfig
-	nonce string
-	opts  Options
-	p     ProviderOptions
-	s     *state
-	ev    []string
+	// key signs the code exchange of a provider app that uses
+	// private_key_jwt; scrubLater are its PEM lines, registered once the
+	// run's state exists.
+	key        *jwtauth.Key
+	scrubLater []string
+	sc         smartConfig
+	nonce      string
+	opts       Options
+	p          ProviderOptions
+	s          *state
+	ev         []string
 }
 
 func (rt *roundTrip) fail(a providerAnswer) ProviderOutcome {
@@ -126,9 +132,22 @@ func (rt *roundTrip) run(ctx context.Context) ProviderOutcome {
 			"Fill in cerner.provider_app from the app in Code Console."})
 	}
 	if app.AuthMethod() == config.AuthPrivateKeyJWT {
-		out := rt.fail(providerAnswer{ProviderNotConfigured, "", fmt.Sprintf("the provider app authenticates with private_key_jwt (key_id %s); fhirdoctor cannot sign its client assertion yet, so the sign-in is not tested", app.KeyID), ""})
-		out.Status = StatusSkip
-		return out
+		key, warnings, err := jwtauth.LoadKey(app.PrivateKeyPath)
+		switch {
+		case app.PrivateKeyPath == "" || app.KeyID == "":
+			return rt.fail(providerAnswer{ProviderNotConfigured, CauseConfigInvalid, "provider_app has a key but lacks private_key_path or key_id",
+				"Set both private_key_path and key_id on the provider app (docs/jwt.md)."})
+		case err != nil:
+			return rt.fail(providerAnswer{ProviderNotConfigured, CausePrivateKeyUnreadable, "provider_app's key: " + err.Error(),
+				"Point provider_app.private_key_path at the app's PEM private key (docs/jwt.md)."})
+		}
+		rt.key = key
+		for _, v := range key.ScrubValues() {
+			rt.scrubLater = append(rt.scrubLater, v)
+		}
+		for _, w := range warnings {
+			rt.ev = append(rt.ev, "warning: "+w)
+		}
 	}
 	redirect, err := parseLoopbackRedirect(app.RedirectURI)
 	if err != nil {
@@ -142,6 +161,9 @@ func (rt *roundTrip) run(ctx context.Context) ProviderOutcome {
 	}
 	defer client.CloseIdleConnections()
 	rt.s = &state{opts: rt.opts, client: client}
+	for _, v := range rt.scrubLater {
+		rt.s.addSecret(v)
+	}
 	base := strings.TrimRight(rt.opts.Tenant.Cerner.FHIRBaseURL, "/")
 
 	tokenURL, problem := rt.tokenEndpoint(ctx, base, app)

@@ -254,6 +254,17 @@ func (s *Server) exchangeCode(r *http.Request, tenant string) (*tokenResponse, *
 			return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:unknown-client", client: id}
 		}
 	}
+	if f.Get("client_assertion") != "" || f.Get("client_assertion_type") != "" {
+		// A confidential provider app that signs JWTs (private_key_jwt).
+		if f.Get("client_assertion_type") != assertionType {
+			return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", urn: "token:client-assertion:invalid-type",
+				description: "client_assertion_type must be " + assertionType}
+		}
+		if ref := s.verifyAssertion(f.Get("client_assertion"), ProviderClientID, s.tokenURL(), s.algs(), s.now()); ref != nil {
+			s.noteRefusal(ref)
+			return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "client-assertion:jwt-bearer:invalid-signature", client: ProviderClientID}
+		}
+	}
 	client := f.Get("client_id")
 	switch client {
 	case ProviderClientID:
