@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto"
+	"io"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -213,7 +214,7 @@ func fetchJWKS(rawURL string) ([]jose.JSONWebKey, error) {
 		return nil, fmt.Errorf("the JWK Set URL answered %d", resp.StatusCode)
 	}
 	var set jose.JSONWebKeySet
-	if err := json.NewDecoder(http.MaxBytesReader(nil, resp.Body, 1<<20)).Decode(&set); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&set); err != nil {
 		return nil, errors.New("the JWK Set URL did not answer a JWK Set")
 	}
 	return set.Keys, nil
