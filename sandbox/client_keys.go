@@ -2,10 +2,10 @@ package sandbox
 
 import (
 	"crypto"
-	"io"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"time"
