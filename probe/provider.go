@@ -142,9 +142,7 @@ func (rt *roundTrip) run(ctx context.Context) ProviderOutcome {
 				"Point provider_app.private_key_path at the app's PEM private key (docs/jwt.md)."})
 		}
 		rt.key = key
-		for _, v := range key.ScrubValues() {
-			rt.scrubLater = append(rt.scrubLater, v)
-		}
+		rt.scrubLater = append(rt.scrubLater, key.ScrubValues()...)
 		for _, w := range warnings {
 			rt.ev = append(rt.ev, "warning: "+w)
 		}
