@@ -1,0 +1,302 @@
+package cli
+
+// What rotate does once the rotated tenant is written: the same pair
+// written to other places (--also), what remains, and the commands to run
+// (--then). docs/after-the-write.md describes it for users.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
+	"github.com/fhirdoctor/fhirdoctor/probe"
+)
+
+// rotated is the pair a rotate wrote and what it replaced.
+type rotated struct {
+	file, tenant          string
+	oldClientID, clientID string
+	oldSecret, secret     config.Secret
+	lifetime              time.Duration // expires_in of the verifying token
+}
+
+func (r rotated) remains(io *IOStreams) afterwrite.Remains {
+	return afterwrite.Compute(afterwrite.Written{
+		Config: r.file, Tenant: r.tenant,
+		OldClientID: r.oldClientID, ClientID: r.clientID,
+		OldSecret: r.oldSecret, Secret: r.secret,
+		TokenLifetime: r.lifetime, Getenv: io.Getenv,
+	})
+}
+
+// checkWritten reads the file back from disk: the rotation is done only if
+// the backend, reading the same file, gets the new pair.
+func checkWritten(path, tenant, clientID string, secret config.Secret) error {
+	f, err := config.Load(path)
+	if err != nil {
+		return fmt.Errorf("the file was written but cannot be read back: %w", err)
+	}
+	t, err := f.Tenant(tenant)
+	if err != nil {
+		return fmt.Errorf("the file was written but tenant %s cannot be read back: %w", tenant, err)
+	}
+	sa := t.Cerner.SystemApp
+	if sa.ClientID != clientID || !sa.ClientSecret.Equal(secret) {
+		return fmt.Errorf("%s was written, but reading it back gives client id %s and secret %s, not %s and %s: check the file",
+			path, sa.ClientID, sa.ClientSecret.Fingerprint(), clientID, secret.Fingerprint())
+	}
+	return nil
+}
+
+// alsoTarget is one tenant --also writes.
+type alsoTarget struct {
+	arg    string // the --also value that named it
+	path   string
+	tenant string
+}
+
+func (t alsoTarget) label() string { return fmt.Sprintf("%s (tenant %s)", t.path, t.tenant) }
+
+// resolveAlso finds every tenant the --also values name, before anything is
+// written: `--also ENV` is every tenant of .settings.ENV/config.yaml with the
+// rotated client id, `--also TENANT` that tenant of this file. `env:NAME` and
+// `tenant:NAME` say which when a name is both.
+func resolveAlso(file *config.File, t config.Tenant, values []string) ([]alsoTarget, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	oldID := t.Cerner.SystemApp.ClientID
+	envs := afterwrite.OtherEnvironments(file.Path())
+	if cur := afterwrite.EnvOf(file.Path()); cur != "" {
+		envs = append(envs, afterwrite.EnvFile{Env: cur, Path: file.Path()})
+	}
+	tenants := file.TenantNames()
+	var out []alsoTarget
+	seen := map[alsoTarget]bool{}
+	add := func(a alsoTarget) {
+		k := alsoTarget{path: a.path, tenant: a.tenant}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	for _, v := range values {
+		kind, name := "", v
+		if k, n, ok := strings.Cut(v, ":"); ok && (k == "env" || k == "tenant") {
+			kind, name = k, n
+		}
+		var env *afterwrite.EnvFile
+		for i := range envs {
+			if envs[i].Env == name {
+				env = &envs[i]
+			}
+		}
+		isTenant := slices.Contains(tenants, name)
+		switch {
+		case kind == "" && env != nil && isTenant:
+			return nil, fmt.Errorf("--also %s names both the environment file %s and a tenant of %s: write --also env:%s or --also tenant:%s", v, env.Path, file.Path(), name, name)
+		case kind == "env" && env == nil, kind == "tenant" && !isTenant, kind == "" && env == nil && !isTenant:
+			return nil, fmt.Errorf("--also %s: no such %s; environments beside this file: %s; tenants of %s: %s",
+				v, map[string]string{"env": "environment", "tenant": "tenant", "": "environment or tenant"}[kind],
+				orNone(envNames(envs)), file.Path(), strings.Join(tenants, ", "))
+		}
+		if env != nil && kind != "tenant" {
+			f := file
+			if env.Path != file.Path() {
+				var err error
+				if f, err = config.Load(env.Path); err != nil {
+					return nil, fmt.Errorf("--also %s: %w", v, err)
+				}
+			}
+			n := 0
+			for _, name := range f.TenantNames() {
+				if f == file && name == t.Name {
+					continue
+				}
+				if ot, err := f.Tenant(name); err == nil && ot.Cerner.SystemApp.ClientID == oldID {
+					add(alsoTarget{arg: v, path: f.Path(), tenant: name})
+					n++
+				}
+			}
+			if n == 0 {
+				return nil, fmt.Errorf("--also %s: no other tenant of %s uses client id %s", v, env.Path, oldID)
+			}
+			continue
+		}
+		if name == t.Name {
+			return nil, fmt.Errorf("--also %s is the tenant being rotated", v)
+		}
+		ot, err := file.Tenant(name)
+		if err != nil {
+			return nil, fmt.Errorf("--also %s: %w", v, err)
+		}
+		if id := ot.Cerner.SystemApp.ClientID; id != oldID {
+			return nil, fmt.Errorf("--also %s: tenant %s uses client id %s, not %s: writing this pair would move it to another app; edit it by hand if that is what you want", v, name, id, oldID)
+		}
+		add(alsoTarget{arg: v, path: file.Path(), tenant: name})
+	}
+	for _, a := range out {
+		f, err := config.Load(a.path)
+		if err != nil {
+			return nil, fmt.Errorf("--also %s: %w", a.arg, err)
+		}
+		if findings := f.ValidateTenant(a.tenant); config.HasErrors(findings) {
+			return nil, fmt.Errorf("--also %s: tenant %s of %s is invalid: fix it first (fhirdoctor config validate --config %s)", a.arg, a.tenant, a.path, a.path)
+		}
+	}
+	return out, nil
+}
+
+func envNames(envs []afterwrite.EnvFile) string {
+	var names []string
+	for _, e := range envs {
+		names = append(names, e.Env)
+	}
+	return strings.Join(names, ", ")
+}
+
+// writeAlso writes the pair to each target, one by one, each with the
+// guarantees of the first write: tested against the target's own token
+// endpoint, atomic, backed up, read back, audited. A failure does not stop
+// the others; the first one decides the exit code.
+func writeAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, targets []alsoTarget) error {
+	var first error
+	for _, tg := range targets {
+		if err := writeOneAlso(ctx, io, g, f, rot, tg); err != nil {
+			var diag *diagnosisError
+			if !errors.As(err, &diag) {
+				fmt.Fprintf(io.Err, "✗ --also %s: %s: %v\n", tg.arg, tg.label(), err)
+				err = newDiagnosisError(1, "--also %s: %v", tg.arg, err)
+			}
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, tg alsoTarget) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before %s was written: %w", tg.label(), err)
+	}
+	file, err := config.Load(tg.path)
+	if err != nil {
+		return err
+	}
+	t, err := file.Tenant(tg.tenant)
+	if err != nil {
+		return err
+	}
+	old := t.Cerner.SystemApp
+	if old.ClientID == rot.clientID && old.ClientSecret.Equal(rot.secret) {
+		fmt.Fprintf(io.Out, "✓ %s already holds the new credentials\n", tg.label())
+		return nil
+	}
+	verification := "skipped"
+	if !f.skipVerify {
+		out := probe.RequestToken(ctx, g.probeOptions(file, t), rot.clientID, rot.secret)
+		if !out.OK {
+			fmt.Fprintf(io.Err, "✗ --also %s: the new credentials were refused for %s: %s\n", tg.arg, tg.label(), out.Summary)
+			for _, e := range out.Evidence {
+				fmt.Fprintf(io.Err, "    %s\n", e)
+			}
+			fmt.Fprintf(io.Err, "Nothing was written to %s.\n", tg.path)
+			code := probe.ExitCode(out.Cause)
+			if code == 0 {
+				code = 3
+			}
+			return newDiagnosisError(code, "rotate --also %s: new credentials refused (%s)", tg.arg, out.Cause)
+		}
+		verification = "passed"
+	}
+	scratch, err := config.Parse(file.Path(), file.Bytes())
+	if err != nil {
+		return err
+	}
+	if err := setCredentials(scratch, t.Name, rot.clientID, rot.secret); err != nil {
+		return err
+	}
+	fmt.Fprint(io.Out, config.RedactedDiff(filepath.Base(file.Path()), file.Bytes(), scratch.Bytes(), old.ClientSecret, rot.secret))
+	if !f.yes {
+		ok, err := confirm(io, fmt.Sprintf("Also write these changes to %s?", file.Path()))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errors.New("not confirmed: nothing written there")
+		}
+	}
+	res, err := writeCredentials(file, t.Name, rot.clientID, rot.secret, config.SaveOptions{NoBackup: f.noBackup})
+	if err != nil {
+		return fmt.Errorf("nothing written: %w", err)
+	}
+	if err := checkWritten(res.Path, t.Name, rot.clientID, rot.secret); err != nil {
+		return err
+	}
+	g.audit(io, config.AuditEntry{
+		Config: res.Path, Tenant: t.Name, Action: "rotate --also",
+		OldClientID: old.ClientID, NewClientID: rot.clientID,
+		OldSecretFingerprint: old.ClientSecret.Fingerprint(), NewSecretFingerprint: rot.secret.Fingerprint(),
+		Verification: verification, Backup: res.BackupPath,
+	})
+	fmt.Fprintf(io.Out, "✓ Also rotated %s (tenant %s)\n  backup     %s\n  secret     %s → %s\n",
+		res.Path, t.Name, orNone(res.BackupPath), old.ClientSecret.Fingerprint(), rot.secret.Fingerprint())
+	return nil
+}
+
+// printRemains lists what the rotation leaves to do.
+func printRemains(io *IOStreams, rem afterwrite.Remains) {
+	fmt.Fprintln(io.Out, "What remains")
+	for _, l := range rem.Lines() {
+		fmt.Fprintln(io.Out, "  "+l)
+	}
+}
+
+// runThen runs the --then commands in order, streaming their scrubbed
+// output to stderr, and stops at the first that does not succeed. The
+// config stays written whatever they do.
+func runThen(ctx context.Context, io *IOStreams, g *globals, rot rotated, rem afterwrite.Remains, cmds []string, timeout time.Duration) error {
+	if len(cmds) == 0 {
+		return nil
+	}
+	sc := afterwrite.NewScrubber(rem.Secrets(), rem.ClientIDs()...)
+	root := afterwrite.BackendRoot(rot.file)
+	cfg, err := filepath.Abs(rot.file)
+	if err != nil {
+		cfg = rot.file
+	}
+	for i, c := range cmds {
+		line := sc.String(c)
+		fmt.Fprintf(io.Err, "→ %s  (in %s, at most %s)\n", line, root, timeout)
+		res := afterwrite.Run(ctx, afterwrite.Spec{
+			Command: c, Dir: root, Environ: io.environ(),
+			Tenant: rot.tenant, Config: cfg, Timeout: timeout,
+			Output: io.Err, Scrubber: sc,
+		})
+		g.audit(io, config.AuditEntry{
+			Config: rot.file, Tenant: rot.tenant, Action: "then",
+			NewClientID: rot.clientID, NewSecretFingerprint: rot.secret.Fingerprint(),
+			Command: &config.AuditCommand{Line: res.Command, Dir: res.Dir, Status: string(res.Status), ExitStatus: res.ExitCode, DurationMS: res.DurationMS},
+		})
+		if res.OK() {
+			fmt.Fprintf(io.Err, "✓ %s: %s\n", line, res.Outcome())
+			continue
+		}
+		fmt.Fprintf(io.Err, "✗ %s: %s\n", line, res.Outcome())
+		for _, rest := range cmds[i+1:] {
+			fmt.Fprintf(io.Err, "  not run: %s\n", sc.String(rest))
+		}
+		if res.Status == afterwrite.StatusInterrupted {
+			return fmt.Errorf("interrupted while `%s` ran: the command was stopped; the config stays written and verified (%s): %w", line, rot.file, context.Canceled)
+		}
+		return &thenFailedError{command: line, outcome: res.Outcome()}
+	}
+	return nil
+}
