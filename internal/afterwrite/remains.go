@@ -123,6 +123,8 @@ func Compute(w Written) Remains {
 		ClientID:           w.ClientID,
 		CachedTokenSeconds: int(w.TokenLifetime / time.Second),
 		RetireKey:          w.OldKeyFile,
+		Places:             []Place{},
+		ByHand:             []string{},
 		secrets:            []config.Secret{w.OldSecret, w.Secret},
 		clientIDs:          uniq(w.OldClientID, w.ClientID),
 	}
