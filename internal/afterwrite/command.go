@@ -16,8 +16,9 @@ const DefaultTimeout = 10 * time.Minute
 
 // grace is how long a stopped command gets to exit after its signal before
 // it is killed, and how long a finished command's background children may
-// keep its output open before fhirdoctor stops reading it.
-const grace = 5 * time.Second
+// keep its output open before fhirdoctor stops reading it. A variable only
+// so a test need not wait for it.
+var grace = 5 * time.Second
 
 // Spec is one command to run after the write.
 type Spec struct {

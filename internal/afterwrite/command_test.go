@@ -128,6 +128,8 @@ func TestRunInterrupted(t *testing.T) {
 // TestRunBackgroundChild: a command that starts a server in the background
 // and exits 0 is a success, and the server is left running.
 func TestRunBackgroundChild(t *testing.T) {
+	defer func(g time.Duration) { grace = g }(grace)
+	grace = 100 * time.Millisecond // not parallel: no other test reads it meanwhile
 	dir := t.TempDir()
 	res := Run(context.Background(), Spec{Command: "sleep 30 & echo $! > pid; echo started", Dir: dir})
 	if !res.OK() {
