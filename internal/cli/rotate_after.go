@@ -169,6 +169,9 @@ func writeAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, r
 	var first error
 	for _, tg := range targets {
 		if err := writeOneAlso(ctx, io, g, f, rot, tg); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err // ctrl+c: stop here, exit 130
+			}
 			var diag *diagnosisError
 			if !errors.As(err, &diag) {
 				fmt.Fprintf(io.Err, "✗ --also %s: %s: %v\n", tg.arg, tg.label(), err)
@@ -202,6 +205,9 @@ func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 	verification := "skipped"
 	if !f.skipVerify {
 		out := probe.RequestToken(ctx, g.probeOptions(file, t), rot.clientID, rot.secret)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted while testing the pair for %s; nothing written there: %w", tg.label(), err)
+		}
 		if !out.OK {
 			fmt.Fprintf(io.Err, "✗ --also %s: the new credentials were refused for %s: %s\n", tg.arg, tg.label(), out.Summary)
 			for _, e := range out.Evidence {
