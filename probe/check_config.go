@@ -27,9 +27,11 @@ func checkConfig(_ context.Context, s *state) Result {
 		}
 	}
 	app := t.Cerner.SystemApp
+	key := func(field string) string { return strings.Join(app.Key(field), ".") }
+	baseKey := strings.Join(t.Cerner.Key("base_url"), ".")
 	for _, u := range []struct{ key, raw string }{
-		{"cerner.system_app.token_url", app.TokenURL},
-		{"cerner.fhir_base_url", t.Cerner.FHIRBaseURL},
+		{key("token_url"), app.TokenURL},
+		{baseKey, t.Cerner.FHIRBaseURL},
 	} {
 		pu, err := url.Parse(u.raw)
 		switch {
@@ -46,15 +48,21 @@ func checkConfig(_ context.Context, s *state) Result {
 	}
 	if app.ClientID == "" {
 		errs++
-		r.Evidence = append(r.Evidence, "cerner.system_app.client_id is empty")
+		r.Evidence = append(r.Evidence, key("client_id")+" is empty")
 	}
-	if app.ClientSecret.IsZero() {
+	jwt := app.AuthMethod() == config.AuthPrivateKeyJWT
+	switch src := app.ClientSecret.Source(); {
+	case jwt:
+	case src.Kind == config.SourceUnresolved:
 		errs++
-		r.Evidence = append(r.Evidence, "cerner.system_app.client_secret is empty")
+		r.Evidence = append(r.Evidence, fmt.Sprintf("%s is ${%s}, which is not set in the environment or any .env file", key("client_secret"), src.Var))
+	case app.ClientSecret.IsZero():
+		errs++
+		r.Evidence = append(r.Evidence, key("client_secret")+" is empty")
 	}
 	if len(app.Scopes) == 0 {
 		warns++
-		r.Evidence = append(r.Evidence, "cerner.system_app.scopes is empty: the token will carry no scope")
+		r.Evidence = append(r.Evidence, key("scopes")+" is empty: the token will carry no scope")
 	}
 	where := s.opts.ConfigPath
 	if where == "" {
@@ -74,9 +82,16 @@ func checkConfig(_ context.Context, s *state) Result {
 		r.Status = StatusWarn
 		r.Summary = fmt.Sprintf("tenant %s in %s: %d warning(s)", name, where, warns)
 	default:
-		r.Summary = fmt.Sprintf("tenant %s in %s: client_id %s, secret %s, %d scope(s)", name, where, app.ClientID, app.ClientSecret.Fingerprint(), len(app.Scopes))
+		cred := "secret " + app.ClientSecret.Fingerprint()
+		if src := app.ClientSecret.Source().String(); src != "" {
+			cred += " from " + src
+		}
+		if jwt {
+			cred = "private_key_jwt key " + app.KeyID
+		}
+		r.Summary = fmt.Sprintf("tenant %s in %s: client_id %s, %s, %d scope(s)", name, where, app.ClientID, cred, len(app.Scopes))
 		if t.Cerner.FHIRBaseDerived {
-			r.Evidence = append(r.Evidence, "fhir_base_url derived from token_url: "+t.Cerner.FHIRBaseURL)
+			r.Evidence = append(r.Evidence, "base_url derived from token_url: "+t.Cerner.FHIRBaseURL)
 		}
 		r.Evidence = append(r.Evidence, "scopes: "+strings.Join(app.Scopes, " "))
 	}

@@ -104,9 +104,19 @@ func Markdown(w io.Writer, in Input) error {
 	} else {
 		p("---\n\n## Current Credentials (From Config)\n\n### System App\n")
 	}
-	p("- **Client ID:** `%s`\n- **Client Secret:** `%s`\n- **Token URL:** `%s`\n- **Scopes:** `%s`\n", sa.ClientID, sa.ClientSecret.Mask(), sa.TokenURL, strings.Join(sa.Scopes, " "))
+	p("- **Client ID:** `%s`\n", sa.ClientID)
+	if sa.AuthMethod() == config.AuthPrivateKeyJWT {
+		p("- **Authentication:** private_key_jwt, key `%s`\n", sa.KeyID)
+	} else {
+		p("- **Client Secret:** `%s`%s\n", sa.ClientSecret.Mask(), fromSource(sa.ClientSecret))
+	}
+	p("- **Token URL:** `%s`\n- **Scopes:** `%s`\n", sa.TokenURL, strings.Join(sa.Scopes, " "))
 	if pa := in.Tenant.Cerner.ProviderApp; pa != nil {
-		p("\n### Provider App\n- **Client ID:** `%s`\n- **Authorization URL:** `%s`\n- **Redirect URI:** `%s`\n", pa.ClientID, pa.AuthorizationURL, pa.RedirectURI)
+		p("\n### Provider App\n- **Client ID:** `%s`\n", pa.ClientID)
+		if pa.AuthMethod() == config.AuthClientSecret {
+			p("- **Client Secret:** `%s`%s\n", pa.ClientSecret.Mask(), fromSource(pa.ClientSecret))
+		}
+		p("- **Authorization URL:** `%s`\n- **Redirect URI:** `%s`\n", pa.AuthorizationURL, pa.RedirectURI)
 	}
 
 	p("\n---\n\n## Root Cause Analysis (ranked from evidence)\n\n")
@@ -141,7 +151,11 @@ func Markdown(w io.Writer, in Input) error {
 		switch st.Step {
 		case 1:
 			for _, a := range s.Checklist {
-				p("  - %s **%s**\n", a.Question, a.Answer)
+				ans := a.Answer
+				if ans == "" {
+					ans = "not answered" // never an empty **** in the markdown
+				}
+				p("  - %s **%s**\n", a.Question, ans)
 			}
 		case 2:
 			switch s.Option {
@@ -152,7 +166,7 @@ func Markdown(w io.Writer, in Input) error {
 			}
 		case 3:
 			if s.WrittenPath != "" {
-				p("  - Wrote `%s` (backup `%s`); client id `%s`, secret %s → %s\n", s.WrittenPath, orNone(s.BackupPath), s.NewClientID, s.OldFingerprint, s.NewFingerprint)
+				p("  - Wrote `%s` (backup `%s`); client id `%s`, secret %s → %s\n", s.WrittenPath, OrNone(s.BackupPath), s.NewClientID, s.OldFingerprint, s.NewFingerprint)
 			}
 		case 5:
 			if s.After != nil {
@@ -181,7 +195,9 @@ func statusMark(top probe.CauseID) string {
 	return "✗"
 }
 
-func orNone(s string) string {
+// OrNone is s, or "none" when s is empty: the one spelling of an absent
+// value in reports and on screens.
+func OrNone(s string) string {
 	if s == "" {
 		return "none"
 	}
@@ -208,4 +224,12 @@ func curlLines(r *probe.Report) []string {
 		}
 	}
 	return out
+}
+
+// fromSource is " (from <where the secret lives>)", or "" when unknown.
+func fromSource(s config.Secret) string {
+	if src := s.Source().String(); src != "" {
+		return " (from `" + src + "`)"
+	}
+	return ""
 }

@@ -7,11 +7,16 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
-// Deps are the operations the wizard performs. main wires them to config
-// and probe; tests pass fakes. Every function may be called from a goroutine
-// other than the one that runs Update.
+// Deps are the operations the wizard performs. The wizard command
+// (internal/cli) wires them to config and probe; tests pass fakes. Every
+// function may be called from a goroutine other than the one that runs
+// Update.
 type Deps struct {
 	ConfigPath string
+	// Environment is the backend environment the config belongs to (dev,
+	// staging, prod): the header names it, so a rotation of prod's
+	// credentials never looks like dev's. Empty for the demo's sandbox.
+	Environment string
 	// Tenants lists the config's tenants; more than one shows a picker on
 	// Diagnose unless Options.Tenant names one.
 	Tenants    []string

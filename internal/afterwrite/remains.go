@@ -2,10 +2,7 @@ package afterwrite
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
@@ -14,7 +11,9 @@ import (
 // Written is the rotation that just happened: what Compute measures the
 // rest of the system against.
 type Written struct {
-	Config      string // the config file written
+	Config string // the config file written
+	// Env is the environment it was read in (dev, staging, ...).
+	Env         string
 	Tenant      string
 	OldClientID string
 	ClientID    string
@@ -25,6 +24,9 @@ type Written struct {
 	// backend cached before the regeneration works at most that long after
 	// it. 0 when unknown (the write was not verified).
 	TokenLifetime time.Duration
+	// KeyID is the new key id of a JWT app's rotation ("" for a secret):
+	// places with the same client id and another key id are stale.
+	KeyID string
 	// OldKeyFile is the private key a JWT app's rotation replaced: to retire
 	// once the backend runs with the new one.
 	OldKeyFile string
@@ -128,7 +130,7 @@ func Compute(w Written) Remains {
 		secrets:            []config.Secret{w.OldSecret, w.Secret},
 		clientIDs:          uniq(w.OldClientID, w.ClientID),
 	}
-	files := append([]EnvFile{{Env: EnvOf(w.Config), Path: w.Config}}, OtherEnvironments(w.Config)...)
+	files := append([]config.EnvConfigFile{{Env: w.Env, Path: w.Config}}, config.OtherEnvironmentConfigs(w.Config)...)
 	for i, ef := range files {
 		f, err := load(ef.Path)
 		if err != nil {
@@ -146,9 +148,9 @@ func Compute(w Written) Remains {
 			sa := t.Cerner.SystemApp
 			r.secrets = append(r.secrets, sa.ClientSecret)
 			r.clientIDs = uniq(append(r.clientIDs, sa.ClientID)...)
-			p := Place{Env: ef.Env, File: ef.Path, Tenant: name, ClientID: sa.ClientID, Fingerprint: sa.ClientSecret.Fingerprint()}
+			p := Place{Env: ef.Env, File: ef.Path, Tenant: name, ClientID: sa.ClientID, Fingerprint: credential(sa)}
 			switch {
-			case sa.ClientID == w.ClientID && sa.ClientSecret.Equal(w.Secret):
+			case sa.ClientID == w.ClientID && sameCredential(sa, w):
 				p.Status = Updated
 			case sa.ClientID == w.ClientID:
 				p.Status = Stale
@@ -158,7 +160,7 @@ func Compute(w Written) Remains {
 			default:
 				continue
 			}
-			p.Source, p.ByHand = placeSource(sa.ClientSecret, ef.Path)
+			p.Source, p.ByHand = placeSource(sa, ef.Path)
 			if !p.ByHand && p.Status != Updated {
 				p.Also = name
 				if i > 0 {
@@ -187,10 +189,38 @@ func Compute(w Written) Remains {
 	return r
 }
 
-// placeSource says where a place's secret lives, and whether only the user
-// can change it there.
-func placeSource(s config.Secret, file string) (string, bool) {
-	return filepath.Base(file), false
+// credential is what tells a place's credentials apart on screen: the
+// secret's fingerprint, or a JWT app's key id.
+func credential(a config.SystemApp) string {
+	if a.AuthMethod() == config.AuthPrivateKeyJWT {
+		return "key " + a.KeyID
+	}
+	return a.ClientSecret.Fingerprint()
+}
+
+// sameCredential: the place already authenticates the way the rotation set.
+func sameCredential(a config.SystemApp, w Written) bool {
+	if w.KeyID != "" || a.AuthMethod() == config.AuthPrivateKeyJWT {
+		return a.KeyID == w.KeyID
+	}
+	return a.ClientSecret.Equal(w.Secret)
+}
+
+// placeSource says where a place's credential lives, and whether only the
+// user can change it there (a value in the process environment, or a
+// placeholder nothing defines).
+func placeSource(a config.SystemApp, file string) (string, bool) {
+	if a.AuthMethod() == config.AuthPrivateKeyJWT {
+		return a.PrivateKeyPath, false
+	}
+	src := a.ClientSecret.Source()
+	switch src.Kind {
+	case config.SourceEnvironment, config.SourceUnresolved:
+		return src.String(), true
+	case config.SourceNone:
+		return filepath.Base(file), false
+	}
+	return src.String(), false
 }
 
 // Lines renders r as plain text, one item a line, for `rotate` and logs.
@@ -241,41 +271,6 @@ func (p Place) Line() string {
 		fix = "fhirdoctor rotate --also " + p.Also
 	}
 	return fmt.Sprintf("✗ stale    %s: %s, %s → %s", where, what, src, fix)
-}
-
-// EnvFile is one environment's config file.
-type EnvFile struct {
-	Env  string
-	Path string
-}
-
-// EnvOf is the <env> of a config in a .settings.<env>/ folder, else "".
-func EnvOf(configPath string) string {
-	base := filepath.Base(filepath.Dir(configPath))
-	if strings.HasPrefix(base, ".settings.") {
-		return strings.TrimPrefix(base, ".settings.")
-	}
-	return ""
-}
-
-// OtherEnvironments lists the .settings.<env>/config.yaml files in the
-// backend root other than configPath, by environment name.
-func OtherEnvironments(configPath string) []EnvFile {
-	root := BackendRoot(configPath)
-	matches, _ := filepath.Glob(filepath.Join(root, ".settings.*", "config.yaml"))
-	self, _ := os.Stat(configPath)
-	var out []EnvFile
-	for _, m := range matches {
-		fi, err := os.Stat(m)
-		if err != nil || !fi.Mode().IsRegular() || (self != nil && os.SameFile(fi, self)) {
-			continue
-		}
-		if env := EnvOf(m); env != "" {
-			out = append(out, EnvFile{Env: env, Path: m})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Env < out[j].Env })
-	return out
 }
 
 func uniq(ss ...string) []string {

@@ -35,11 +35,26 @@ func TestCompute(t *testing.T) {
 	writeFile(t, filepath.Join(root, ".settings.staging", "config.yaml"), "tenants:\n"+tenantYAML("default", "app-1", "FAKE-older"))
 	writeFile(t, filepath.Join(root, ".settings.prod", "config.yaml"), "tenants: [unclosed\n")
 	writeFile(t, filepath.Join(root, ".settings.qa", "config.yaml"), "tenants:\n"+tenantYAML("default", "app-0", "FAKE-old"))
+	// Secrets that live elsewhere: the process environment (by hand) and a
+	// .env line (fhirdoctor can write it).
+	writeFile(t, filepath.Join(root, ".settings.uat", "config.yaml"), "tenants:\n"+tenantYAML("default", "app-1", "${UAT_SECRET}"))
+	writeFile(t, filepath.Join(root, ".settings.demo", "config.yaml"), "tenants:\n"+tenantYAML("default", "app-1", "${DEMO_SECRET}"))
+	writeFile(t, filepath.Join(root, ".env.demo"), "# demo\nDEMO_SECRET=FAKE-old\n")
+	load := func(path string) (*config.File, error) {
+		f, err := config.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		env := config.EnvironmentFor(path, "")
+		env.LookupEnv = func(k string) (string, bool) { v, ok := map[string]string{"UAT_SECRET": "FAKE-uat"}[k]; return v, ok }
+		f.SetEnvironment(env)
+		return f, nil
+	}
 
 	r := Compute(Written{
-		Config: dev, Tenant: "default", OldClientID: "app-0", ClientID: "app-1",
+		Config: dev, Env: "dev", Tenant: "default", OldClientID: "app-0", ClientID: "app-1",
 		OldSecret: config.NewSecret("FAKE-old"), Secret: config.NewSecret("FAKE-new"),
-		TokenLifetime: 570 * time.Second, OldKeyFile: "/keys/old.pem",
+		TokenLifetime: 570 * time.Second, OldKeyFile: "/keys/old.pem", Load: load,
 		Getenv: func(k string) string {
 			return map[string]string{"CERNER_CLIENT_SECRET": "FAKE-env", "CERNER_CLIENT_ID": "app-1"}[k]
 		},
@@ -48,7 +63,8 @@ func TestCompute(t *testing.T) {
 	for _, p := range r.Places {
 		got[p.Env+"/"+p.Tenant] = p.Status
 	}
-	want := map[string]PlaceStatus{"dev/clinic-north": Stale, "dev/shared": Updated, "staging/default": Stale, "qa/default": OldApp}
+	want := map[string]PlaceStatus{"dev/clinic-north": Stale, "dev/shared": Updated, "staging/default": Stale, "qa/default": OldApp,
+		"uat/default": Stale, "demo/default": Stale}
 	if len(got) != len(want) {
 		t.Errorf("places = %v, want %v", got, want)
 	}
@@ -57,20 +73,23 @@ func TestCompute(t *testing.T) {
 			t.Errorf("%s: %q, want %q", k, got[k], v)
 		}
 	}
-	stale := r.Stale()
-	if len(stale) != 2 || stale[0].Also != "clinic-north" || !stale[0].OldSecret || stale[1].Also != "staging" || stale[1].OldSecret {
-		t.Errorf("stale = %+v", stale)
+	var also []string
+	for _, p := range r.Stale() {
+		also = append(also, p.Also+"="+p.Source)
+	}
+	if got, want := strings.Join(also, " "), "clinic-north=config.yaml:12 demo=.env.demo:2 (DEMO_SECRET) staging=config.yaml:6"; got != want {
+		t.Errorf("writable stale places = %q, want %q", got, want)
 	}
 	if len(r.Unreadable) != 1 || !strings.Contains(r.Unreadable[0], ".settings.prod") {
 		t.Errorf("unreadable = %q", r.Unreadable)
 	}
 	text := strings.Join(r.Lines(), "\n")
-	for _, w := range []string{"up to 9m30s", "retire the old key /keys/old.pem", "environment (CERNER_CLIENT_SECRET): holds sha256:", "CI variables"} {
+	for _, w := range []string{"up to 9m30s", "by hand: environment (UAT_SECRET) (tenant default of", "retire the old key /keys/old.pem", "environment (CERNER_CLIENT_SECRET): holds sha256:", "CI variables"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("lines lack %q:\n%s", w, text)
 		}
 	}
-	for _, s := range []string{"FAKE-new", "FAKE-old", "FAKE-older", "FAKE-env", "FAKE-x"} {
+	for _, s := range []string{"FAKE-new", "FAKE-old", "FAKE-older", "FAKE-env", "FAKE-x", "FAKE-uat"} {
 		if strings.Contains(text, s) {
 			t.Errorf("lines hold a secret")
 		}

@@ -58,7 +58,7 @@ func TestResolveAlso(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.values, ","), func(t *testing.T) {
-			got, err := resolveAlso(f, ten, tc.values)
+			got, err := resolveAlso(&IOStreams{Getenv: func(string) string { return "" }}, f, ten, tc.values)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want %q", err, tc.err)

@@ -6,17 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
+	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
 type rotateFlags struct {
@@ -92,21 +91,11 @@ makes the exit code 8.`,
 // file, and a mistaken `< big.log` should fail fast.
 const maxSecretLine = 4096
 
-func readSecret(io *IOStreams, fromStdin bool) (config.Secret, error) {
+func readSecret(ctx context.Context, io *IOStreams, fromStdin, accessible bool) (config.Secret, error) {
 	var raw string
 	switch {
 	case fromStdin && io.StdinTTY:
-		in, ok := io.terminalIn()
-		if !ok {
-			return config.Secret{}, errors.New("standard input is a terminal but cannot be read as one")
-		}
-		fmt.Fprint(io.Err, "Client secret (input hidden): ")
-		b, err := term.ReadPassword(in.Fd())
-		fmt.Fprintln(io.Err)
-		if err != nil {
-			return config.Secret{}, fmt.Errorf("read the secret from the terminal: %w", err)
-		}
-		raw = string(b)
+		return ui.PromptSecret(ctx, io.In, io.Err, "Client secret", accessible)
 	case fromStdin:
 		b, err := readLine(io.In)
 		if err != nil {
@@ -157,18 +146,23 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 	if err != nil {
 		return err
 	}
-	if findings := file.ValidateTenant(tenant.Name); config.HasErrors(findings) {
-		for _, x := range findings {
-			fmt.Fprintln(io.Err, x.String())
-		}
-		return fmt.Errorf("%s is invalid: fix it before rotating (fhirdoctor config validate)", file.Path())
+	if err := g.checkScoped(io, file, tenant.Name, config.PartTenant|config.PartSystemApp|config.PartFHIR, "rotating"); err != nil {
+		return err
+	}
+	// A secret that lives in the process environment cannot be written:
+	// say so before asking for the new one.
+	if app := tenant.Cerner.SystemApp; app.AuthMethod() == config.AuthPrivateKeyJWT {
+		return fmt.Errorf("tenant %s's system app authenticates with private_key_jwt (key_id %s), not a client secret: there is no secret to rotate", tenant.Name, app.KeyID)
+	}
+	if err := file.CheckWritable(tenant.Name, tenant.Cerner.SystemApp.Key("client_secret")); err != nil {
+		return err
 	}
 	// Every --also target is found and checked before anything is written.
-	targets, err := resolveAlso(file, tenant, f.also)
+	targets, err := resolveAlso(io, file, tenant, f.also)
 	if err != nil {
 		return err
 	}
-	secret, err := readSecret(io, f.secretStdin)
+	secret, err := readSecret(ctx, io, f.secretStdin, g.accessible)
 	if err != nil {
 		return err
 	}
@@ -210,20 +204,18 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		fmt.Fprintf(io.Err, "✓ the new credentials work: token granted (expires in %ds)\n", out.ExpiresIn)
 	}
 
-	scratch, err := config.Parse(file.Path(), file.Bytes())
+	preview, err := setCredentials(file.Clone(), tenant, clientID, secret)
 	if err != nil {
 		return err
 	}
-	if err := setCredentials(scratch, tenant.Name, clientID, secret); err != nil {
-		return err
-	}
-	fmt.Fprint(io.Out, config.RedactedDiff(filepath.Base(file.Path()), file.Bytes(), scratch.Bytes(), old.ClientSecret, secret))
+	fmt.Fprint(io.Out, preview.Diff())
+	files := strings.Join(preview.Files(), " and ")
 
 	if !f.yes {
 		if !io.Interactive() {
-			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes", file.Path())
+			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes", files)
 		}
-		ok, err := confirm(io, fmt.Sprintf("Write these changes to %s?", file.Path()))
+		ok, err := ui.Confirm(ctx, io.In, io.Err, fmt.Sprintf("Write these changes to %s?", files), g.accessible)
 		if err != nil {
 			return err
 		}
@@ -232,34 +224,39 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 			return errSilent
 		}
 	}
-	res, err := writeCredentials(file, tenant.Name, clientID, secret, config.SaveOptions{NoBackup: f.noBackup})
+	results, err := preview.Save(config.SaveOptions{NoBackup: f.noBackup})
 	if err != nil {
+		if len(results) > 0 {
+			return fmt.Errorf("%s was written, but then: %w", results[0].Path, err)
+		}
 		return fmt.Errorf("nothing written: %w", err)
 	}
+	res := firstResult(results)
 	g.audit(io, config.AuditEntry{
 		Config: file.Path(), Tenant: tenant.Name, Action: "rotate",
 		OldClientID: old.ClientID, NewClientID: clientID,
 		OldSecretFingerprint: old.ClientSecret.Fingerprint(), NewSecretFingerprint: secret.Fingerprint(),
 		Verification: verification, Backup: res.BackupPath,
+		SecretSource: old.ClientSecret.Source().String(), Written: savedPaths(results),
 	})
-	fmt.Fprintf(io.Out, "✓ Rotated %s (tenant %s)\n  backup     %s\n  client id  %s\n  secret     %s → %s\n",
-		res.Path, tenant.Name, orNone(res.BackupPath), clientID, old.ClientSecret.Fingerprint(), secret.Fingerprint())
+	fmt.Fprintf(io.Out, "✓ Rotated %s (tenant %s)\n  backup     %s\n  client id  %s\n  secret     %s → %s  (%s)\n",
+		res.Path, tenant.Name, report.OrNone(res.BackupPath), clientID, old.ClientSecret.Fingerprint(), secret.Fingerprint(), sourceOr(old.ClientSecret.Source(), file.Path()))
 	if len(granted) > 0 {
 		fmt.Fprintf(io.Out, "  granted    %s\n", strings.Join(granted, " "))
 	}
 	if verification == "skipped" {
 		fmt.Fprintln(io.Out, "  ! not verified (--skip-verify): run `fhirdoctor probe`")
 	}
-	if err := checkWritten(res.Path, tenant.Name, clientID, secret); err != nil {
+	if err := checkWritten(file.Path(), file.Environment(), tenant.Name, clientID, secret); err != nil {
 		return err
 	}
 
 	rot := rotated{
-		file: file.Path(), tenant: tenant.Name,
+		file: file.Path(), env: file.Environment(), tenant: tenant.Name,
 		oldClientID: old.ClientID, clientID: clientID,
 		oldSecret: old.ClientSecret, secret: secret, lifetime: lifetime,
 	}
-	alsoErr := writeAlso(ctx, io, g, f, rot, targets)
+	alsoErr := writeAlso(ctx, io, g, f, rot, file, targets)
 	rem := rot.remains(io)
 	printRemains(io, rem)
 	if alsoErr != nil {
@@ -269,18 +266,4 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		return alsoErr
 	}
 	return runThen(ctx, io, g, rot, rem, f.then, f.thenTimeout)
-}
-
-// confirm asks a yes/no question on the terminal; the default is no.
-func confirm(io *IOStreams, question string) (bool, error) {
-	fmt.Fprintf(io.Err, "%s [y/N] ", question)
-	line, err := bufio.NewReader(io.In).ReadString('\n')
-	if err != nil && !errors.Is(err, os.ErrClosed) && line == "" {
-		return false, nil
-	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -37,6 +36,10 @@ func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL st
 		return err
 	}
 	w := &wizardBackend{g: g, io: io, f: f, rootCAs: rootCAs, consoleURL: consoleURL, tested: map[string]bool{}}
+	if consoleURL == codeConsoleURL {
+		// A real backend's environment; the demo's sandbox config has none.
+		w.envName = f.Environment().Name
+	}
 	opts := ui.Options{Tenant: g.tenant, NoColor: g.noColor}
 	var s ui.Session
 	if g.accessible {
@@ -44,20 +47,25 @@ func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL st
 	} else {
 		s, err = ui.Run(ctx, w.deps(), opts, io.In, io.Out)
 	}
+	if s.Written() {
+		fmt.Fprintf(io.Err, "✓ wrote %s (backup %s); secret %s → %s\n", s.WrittenPath, report.OrNone(s.BackupPath), s.OldFingerprint, s.NewFingerprint)
+	}
 	if err != nil {
-		return err
+		return err // ui.ErrInterrupted: exitCode makes it 130
 	}
-	if s.Written {
-		fmt.Fprintf(io.Err, "✓ wrote %s (backup %s); secret %s → %s\n", s.SavedPath, orNone(s.BackupPath), s.FingerprintOld, s.FingerprintNew)
-	}
-	return nil
+	return wizardOutcome(s)
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "none"
+// wizardOutcome is how a wizard the user quit ends (docs/wizard.md, "Exit
+// codes"): with the code of the latest diagnosis (Step 5's run when it ran),
+// 0 only once the credentials verified end to end, so
+// `fhirdoctor && deploy` never goes on with broken credentials.
+func wizardOutcome(s ui.Session) error {
+	latest := s.Latest()
+	if latest == nil {
+		return fmt.Errorf("quit before the diagnosis finished: %w", ui.ErrInterrupted)
 	}
-	return s
+	return newDiagnosisError(probe.ExitCode(latest.Diagnosis.Top), "wizard: %s", latest.Diagnosis.Top)
 }
 
 // wizardBackend gives the wizard its operations on one loaded config file.
@@ -68,6 +76,7 @@ type wizardBackend struct {
 	io         *IOStreams
 	rootCAs    *x509.CertPool
 	consoleURL string
+	envName    string // shown in the wizard's header
 
 	mu sync.Mutex // guards f and tested: the wizard calls from several goroutines
 	f  *config.File
@@ -89,8 +98,9 @@ func (w *wizardBackend) probeOptions(t config.Tenant) probe.Options {
 
 func (w *wizardBackend) deps() ui.Deps {
 	return ui.Deps{
-		ConfigPath: w.f.Path(),
-		Tenants:    w.f.TenantNames(),
+		ConfigPath:  w.f.Path(),
+		Environment: w.envName,
+		Tenants:     w.f.TenantNames(),
 		LoadTenant: func(name string) (config.Tenant, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
@@ -119,18 +129,15 @@ func (w *wizardBackend) deps() ui.Deps {
 func (w *wizardBackend) diff(tenant, clientID string, secret config.Secret) (string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	scratch, err := config.Parse(w.f.Path(), w.f.Bytes())
+	old, err := w.f.Tenant(tenant)
 	if err != nil {
 		return "", err
 	}
-	old, err := scratch.Tenant(tenant)
+	preview, err := setCredentials(w.f.Clone(), old, clientID, secret)
 	if err != nil {
 		return "", err
 	}
-	if err := setCredentials(scratch, tenant, clientID, secret); err != nil {
-		return "", err
-	}
-	return config.RedactedDiff(filepath.Base(w.f.Path()), w.f.Bytes(), scratch.Bytes(), old.Cerner.SystemApp.ClientSecret, secret), nil
+	return preview.Diff(), nil
 }
 
 func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (config.SaveResult, error) {
@@ -140,7 +147,8 @@ func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (co
 	if err != nil {
 		return config.SaveResult{}, err
 	}
-	res, err := writeCredentials(w.f, tenant, clientID, secret, config.SaveOptions{})
+	results, err := writeCredentials(w.f, old, clientID, secret, config.SaveOptions{})
+	res := firstResult(results)
 	if err != nil {
 		return res, err
 	}
@@ -153,6 +161,7 @@ func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (co
 		OldClientID: old.Cerner.SystemApp.ClientID, NewClientID: clientID,
 		OldSecretFingerprint: old.Cerner.SystemApp.ClientSecret.Fingerprint(), NewSecretFingerprint: secret.Fingerprint(),
 		Verification: verification, Backup: res.BackupPath,
+		SecretSource: old.Cerner.SystemApp.ClientSecret.Source().String(), Written: savedPaths(results),
 	})
 	return res, nil
 }
@@ -167,23 +176,10 @@ func (w *wizardBackend) saveReport(path string, s ui.Session) error {
 	if s.Diagnosis == nil {
 		return errors.New("no diagnosis to report: the first probe did not finish")
 	}
-	rs := &report.Session{
-		Option:         s.Option,
-		WrittenPath:    s.SavedPath,
-		BackupPath:     s.BackupPath,
-		OldClientID:    s.ClientIDOld,
-		NewClientID:    s.ClientIDNew,
-		OldFingerprint: s.FingerprintOld,
-		NewFingerprint: s.FingerprintNew,
-		After:          s.Verify,
-	}
-	for _, a := range s.Checklist {
-		rs.Checklist = append(rs.Checklist, report.Answer{Question: a.Question, Answer: a.Answer})
-	}
 	var buf bytes.Buffer
 	if err := report.Markdown(&buf, report.Input{
 		Report: s.Diagnosis, Tenant: t, Version: versionString(), Now: time.Now(),
-		ConsoleURL: w.consoleURL, Session: rs,
+		ConsoleURL: w.consoleURL, Session: &s.Session,
 	}); err != nil {
 		return err
 	}

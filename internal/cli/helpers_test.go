@@ -77,6 +77,21 @@ func (d *wizardDriver) key(k string) {
 	d.tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
 }
 
+// toStep3 continues past Diagnose, enters through Step 1's five
+// questions, takes Option A and waits for Step 3's secret field.
+func (d *wizardDriver) toStep3() {
+	d.t.Helper()
+	d.waitFor("Diagnosis")
+	d.key("enter")
+	d.waitFor("Record")
+	for range 5 {
+		d.key("enter")
+	}
+	d.waitFor("Which option")
+	d.key("enter")
+	d.waitFor("echoed")
+}
+
 // paste sends text the way a terminal's bracketed paste does.
 func (d *wizardDriver) paste(s string) { d.tm.Send(tea.PasteMsg{Content: s}) }
 
@@ -169,6 +184,10 @@ func newWizardBackend(t *testing.T, srv *sandbox.Server, io *IOStreams) *wizardB
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Placeholders resolve from io's environment, never the test process's.
+	env := config.EnvironmentFor(f.Path(), "")
+	env.LookupEnv = io.lookupEnv
+	f.SetEnvironment(env)
 	g := &globals{timeout: 10 * time.Second}
 	return &wizardBackend{g: g, io: io, f: f, rootCAs: srv.CertPool(), consoleURL: srv.Info().ConsoleURL, tested: map[string]bool{}}
 }

@@ -244,9 +244,11 @@ func (l *leakScan) check() {
 	t.Logf("leak scan: %d outputs, %d files, %d needles: clean", len(outputs), files, len(needles))
 }
 
-// isConfigOrBackup: the only files allowed to hold the secret.
+// isConfigOrBackup: the only files allowed to hold the secret: the config,
+// the .env file a secret lives in, and their backups.
 func isConfigOrBackup(name string) bool {
-	return name == "config.yaml" || strings.HasPrefix(name, "config.yaml.bak.")
+	return name == "config.yaml" || strings.HasPrefix(name, "config.yaml.bak.") ||
+		name == ".env" || strings.HasPrefix(name, ".env.bak.")
 }
 
 // TestLeakScan runs every path with the canary; each subtest ends with the
@@ -264,6 +266,8 @@ func TestLeakScan(t *testing.T) {
 		{"rotate-refused-by-server", leakRotateRefused},
 		{"report", leakReport},
 		{"config-show-validate", leakConfigCommands},
+		{"secret-in-dotenv", leakDotenv},
+		{"probe-from-env", leakFromEnv},
 		{"malformed-config", leakMalformedConfig},
 		{"sandbox-command", leakSandboxCommand},
 		{"demo-error-paths", leakDemo},
@@ -471,6 +475,57 @@ func leakReport(l *leakScan) {
 	}
 }
 
+// leakDotenv: every command on each config shape with the secret in .env
+// (config.yaml holds ${CERNER_CLIENT_SECRET}): the .env file may hold it,
+// nothing else; rotate writes into .env, and is refused when the variable
+// is in the environment.
+func leakDotenv(l *leakScan) {
+	for _, shape := range sandbox.ConfigShapes {
+		srv := l.sandbox(sandbox.Options{Scenario: "secret-rotated", ConfigShape: shape, SecretIn: sandbox.SecretInDotenv})
+		cfg := srv.Info().ConfigFile
+		for _, args := range [][]string{{"config", "show", "-v"}, {"config", "validate"}} {
+			l.run(nil, "", append(args, "--config", cfg)...)
+		}
+		for _, args := range [][]string{{"probe", "-v"}, {"probe", "--json"}, {"report", "--format", "markdown"}, {"report", "--format", "json"}} {
+			l.run(nil, "", sandboxArgs(srv, args...)...)
+		}
+		_, fresh := srv.Regenerate()
+		env := map[string]string{sandbox.SecretVar: fresh}
+		if _, _, code := l.run(env, fresh+"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes", "-v")...); code != 1 {
+			l.t.Errorf("%s: rotate with the secret in the environment: exit %d, want 1", shape, code)
+		}
+		if _, _, code := l.run(nil, "\""+canary+"\"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes", "-v")...); code != 3 {
+			l.t.Errorf("%s: rotate to a refused secret: exit %d, want 3", shape, code)
+		}
+		if _, _, code := l.run(nil, fresh+"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes", "-v")...); code != 0 {
+			l.t.Errorf("%s: rotate into .env: exit %d", shape, code)
+		}
+		l.run(nil, "", sandboxArgs(srv, "probe", "-v")...)
+	}
+}
+
+// leakFromEnv: probe --from-env as text and JSON, with the variables
+// complete and with one missing.
+func leakFromEnv(l *leakScan) {
+	srv := l.sandbox(sandbox.Options{Scenario: "healthy"})
+	info := srv.Info()
+	env := map[string]string{
+		config.EnvBaseURL: info.FHIRBaseURL, config.EnvClientID: srv.ClientID(), config.EnvClientSecret: canary,
+		config.EnvTokenURL: info.TokenURL, config.EnvScopes: sandbox.ConfiguredScopes,
+	}
+	for _, format := range [][]string{{"-v"}, {"--json"}} {
+		if _, _, code := l.run(env, "", append([]string{"probe", "--from-env", "--cacert", info.CAFile}, format...)...); code != 0 {
+			l.t.Errorf("probe --from-env %v: exit %d", format, code)
+		}
+	}
+	env[config.EnvClientSecret] = wrongCanary
+	l.run(env, "", "probe", "--from-env", "--cacert", info.CAFile, "-v")
+	delete(env, config.EnvClientSecret)
+	if _, _, code := l.run(env, "", "probe", "--from-env", "--cacert", info.CAFile, "--json"); code != 1 {
+		l.t.Errorf("probe --from-env without the secret: exit %d, want 1", code)
+	}
+}
+
 // leakConfigCommands: config show and validate on good configs.
 func leakConfigCommands(l *leakScan) {
 	for _, sc := range []string{"healthy", "secret-rotated"} {
@@ -595,10 +650,10 @@ func leakDemo(l *leakScan) {
 	l.run(nil, "", "demo", "--scenario", "nope")
 	l.run(nil, "", "demo")
 	l.run(nil, "", "--config", filepath.Join(l.tempDir(), "missing.yaml"))
-	for _, sc := range []string{"secret-rotated", "access-denied", "healthy"} {
-		// Continue past Diagnose, quit at Step 1.
-		if _, _, code := l.run(nil, "\nq\n", "demo", "--accessible", "--scenario", sc); code != 0 {
-			l.t.Errorf("demo --accessible %s: exit %d", sc, code)
+	// Quit at Diagnose's "What next?": the exit code is the diagnosis'.
+	for sc, want := range map[string]int{"secret-rotated": 3, "access-denied": 4, "healthy": 0} {
+		if _, _, code := l.run(nil, "q\n", "demo", "--accessible", "--scenario", sc); code != want {
+			l.t.Errorf("demo --accessible %s: exit %d, want %d", sc, code, want)
 		}
 	}
 	l.run(map[string]string{"ACCESSIBLE": "1"}, "", "demo", "--scenario", "outage")
@@ -614,13 +669,7 @@ func leakWizard(l *leakScan) {
 	w := newWizardBackend(t, srv, &IOStreams{Out: &out, Err: &errb, Getenv: func(string) string { return "" }})
 	reportPath := filepath.Join(l.tempDir(), "fhirdoctor-report.md")
 	d := startWizard(t, w, ui.Options{ReportPath: reportPath})
-	d.waitFor("Diagnosis")
-	d.key("enter")
-	d.waitFor("Record")
-	d.key("enter")
-	d.waitFor("Regenerate")
-	d.key("enter")
-	d.waitFor("echoed")
+	d.toStep3()
 	d.paste(spacedCanary) // refused with the reason
 	d.waitFor("Client secret:")
 	d.paste("'" + wrongCanary + "'\r\n")
@@ -630,7 +679,7 @@ func leakWizard(l *leakScan) {
 	d.waitFor("Step 3 · Update")
 	d.paste("\"" + canary + "\"\n")
 	d.key("enter")
-	d.waitFor("Token issued")
+	d.waitFor("Write these")
 	d.key("w")
 	d.waitFor("backup")
 	d.key("enter")
@@ -640,8 +689,8 @@ func leakWizard(l *leakScan) {
 	d.key("r")
 	d.waitFor("Report saved")
 	d.key("q")
-	if s := d.final().Session(); !s.Written || s.FingerprintNew != config.Fingerprint(canary) {
-		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written, s.FingerprintNew)
+	if s := d.final().Session(); !s.Written() || s.NewFingerprint != config.Fingerprint(canary) {
+		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written(), s.NewFingerprint)
 	}
 	if _, err := os.Stat(reportPath); err != nil {
 		t.Errorf("no saved report to scan: %v", err)
@@ -661,19 +710,21 @@ func leakAccessible(l *leakScan) {
 	reportPath := filepath.Join(l.tempDir(), "fhirdoctor-report.md")
 	input := strings.Join([]string{
 		"",                          // Diagnose: continue
-		"n",                         // no browser
 		"y", "y", "never", "n", "u", // checklist
 		"",                      // Step 1: continue
 		"a",                     // Option A
+		"",                      // Step 2: continue
 		"",                      // keep the client id
 		spacedCanary,            // refused: inner space
 		"'" + wrongCanary + "'", // accepted, then refused by the server
 		"",                      // Step 3: continue
-		"e",                     // edit again
+		"n",                     // do not write the failing pair
+		"back",                  // to Step 3
 		"",                      // keep the client id
 		`"` + canary + `"`,      // the working secret
 		"",                      // Step 3: continue
 		"y",                     // write
+		"",                      // Step 4: continue
 		"",                      // Step 5: continue
 		"y",                     // save the report
 	}, "\n") + "\n"
@@ -684,8 +735,8 @@ func leakAccessible(l *leakScan) {
 	if err != nil {
 		l.t.Fatalf("accessible flow: %v", err)
 	}
-	if !s.Written || s.FingerprintNew != config.Fingerprint(canary) || s.ReportPath == "" {
-		l.t.Errorf("the accessible flow did not write the canary and save the report: written=%v report=%q", s.Written, s.ReportPath)
+	if !s.Written() || s.NewFingerprint != config.Fingerprint(canary) || s.ReportPath == "" {
+		l.t.Errorf("the accessible flow did not write the canary and save the report: written=%v report=%q", s.Written(), s.ReportPath)
 	}
 }
 

@@ -43,6 +43,7 @@ func TestScripts(t *testing.T) {
 			"nosecret":   cmdNoSecret,
 			"envlayout":  cmdEnvLayout,
 			"exitcode":   cmdExitCode,
+			"secretenv":  cmdSecretEnv,
 		},
 	})
 }
@@ -55,7 +56,7 @@ var (
 
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE]")
+		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [shape=current|legacy|ehr] [secret-in=yaml|dotenv]")
 	}
 	opts := sandbox.Options{Scenario: args[0], Dir: ts.MkAbs("sandbox")}
 	for _, a := range args[1:] {
@@ -64,6 +65,10 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			opts.RawBasic = true
 		case strings.HasPrefix(a, "secret="):
 			opts.ClientSecret = strings.TrimPrefix(a, "secret=")
+		case strings.HasPrefix(a, "shape="):
+			opts.ConfigShape = strings.TrimPrefix(a, "shape=")
+		case strings.HasPrefix(a, "secret-in="):
+			opts.SecretIn = strings.TrimPrefix(a, "secret-in=")
 		default:
 			ts.Fatalf("unknown sandbox option %q", a)
 		}
@@ -80,6 +85,20 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("CONSOLE", info.ConsoleURL)
 	ts.Setenv("FHIR", info.FHIRBaseURL)
 	ts.Setenv("CLIENT_ID", srv.ClientID())
+	ts.Setenv("TOKEN_URL", info.TokenURL)
+	ts.Setenv("SCOPES", sandbox.ConfiguredScopes)
+	ts.Setenv("ENVFILE", info.EnvFile)
+}
+
+// cmdSecretEnv presses Regenerate and puts the new secret in the named
+// environment variable of the script, never on its output: a CI job's
+// secret variable.
+func cmdSecretEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: secretenv NAME")
+	}
+	_, secret := scriptSandbox(ts).Regenerate()
+	ts.Setenv(args[0], secret)
 }
 
 func scriptSandbox(ts *testscript.TestScript) *sandbox.Server {

@@ -16,11 +16,14 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
+	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
 // rotated is the pair a rotate wrote and what it replaced.
 type rotated struct {
 	file, tenant          string
+	env                   config.Environment // the rotated file's
 	oldClientID, clientID string
 	oldSecret, secret     config.Secret
 	lifetime              time.Duration // expires_in of the verifying token
@@ -28,17 +31,43 @@ type rotated struct {
 
 func (r rotated) remains(io *IOStreams) afterwrite.Remains {
 	return afterwrite.Compute(afterwrite.Written{
-		Config: r.file, Tenant: r.tenant,
+		Config: r.file, Env: r.env.Name, Tenant: r.tenant,
+		Load: func(path string) (*config.File, error) {
+			if path == r.file {
+				return loadWith(path, r.env)
+			}
+			return loadOther(io, path)
+		},
 		OldClientID: r.oldClientID, ClientID: r.clientID,
 		OldSecret: r.oldSecret, Secret: r.secret,
 		TokenLifetime: r.lifetime, Getenv: io.Getenv,
 	})
 }
 
-// checkWritten reads the file back from disk: the rotation is done only if
-// the backend, reading the same file, gets the new pair.
-func checkWritten(path, tenant, clientID string, secret config.Secret) error {
+// loadWith loads a config file read with env (placeholders, .env files).
+func loadWith(path string, env config.Environment) (*config.File, error) {
 	f, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	f.SetEnvironment(env)
+	return f, nil
+}
+
+// loadOther loads another environment's config file the way the backend
+// would read it when started in that environment: its own .env files, this
+// process's environment.
+func loadOther(io *IOStreams, path string) (*config.File, error) {
+	env := config.EnvironmentFor(path, "")
+	env.LookupEnv = io.lookupEnv
+	return loadWith(path, env)
+}
+
+// checkWritten reads the file back from disk (and the .env file the secret
+// lives in): the rotation is done only if the backend, reading the same
+// files, gets the new pair.
+func checkWritten(path string, env config.Environment, tenant, clientID string, secret config.Secret) error {
+	f, err := loadWith(path, env)
 	if err != nil {
 		return fmt.Errorf("the file was written but cannot be read back: %w", err)
 	}
@@ -67,15 +96,12 @@ func (t alsoTarget) label() string { return fmt.Sprintf("%s (tenant %s)", t.path
 // written: `--also ENV` is every tenant of .settings.ENV/config.yaml with the
 // rotated client id, `--also TENANT` that tenant of this file. `env:NAME` and
 // `tenant:NAME` say which when a name is both.
-func resolveAlso(file *config.File, t config.Tenant, values []string) ([]alsoTarget, error) {
+func resolveAlso(io *IOStreams, file *config.File, t config.Tenant, values []string) ([]alsoTarget, error) {
 	if len(values) == 0 {
 		return nil, nil
 	}
 	oldID := t.Cerner.SystemApp.ClientID
-	envs := afterwrite.OtherEnvironments(file.Path())
-	if cur := afterwrite.EnvOf(file.Path()); cur != "" {
-		envs = append(envs, afterwrite.EnvFile{Env: cur, Path: file.Path()})
-	}
+	envs := append(config.OtherEnvironmentConfigs(file.Path()), config.EnvConfigFile{Env: file.Environment().Name, Path: file.Path()})
 	tenants := file.TenantNames()
 	var out []alsoTarget
 	seen := map[alsoTarget]bool{}
@@ -91,7 +117,7 @@ func resolveAlso(file *config.File, t config.Tenant, values []string) ([]alsoTar
 		if k, n, ok := strings.Cut(v, ":"); ok && (k == "env" || k == "tenant") {
 			kind, name = k, n
 		}
-		var env *afterwrite.EnvFile
+		var env *config.EnvConfigFile
 		for i := range envs {
 			if envs[i].Env == name {
 				env = &envs[i]
@@ -104,13 +130,13 @@ func resolveAlso(file *config.File, t config.Tenant, values []string) ([]alsoTar
 		case kind == "env" && env == nil, kind == "tenant" && !isTenant, kind == "" && env == nil && !isTenant:
 			return nil, fmt.Errorf("--also %s: no such %s; environments beside this file: %s; tenants of %s: %s",
 				v, map[string]string{"env": "environment", "tenant": "tenant", "": "environment or tenant"}[kind],
-				orNone(envNames(envs)), file.Path(), strings.Join(tenants, ", "))
+				report.OrNone(envNames(envs)), file.Path(), strings.Join(tenants, ", "))
 		}
 		if env != nil && kind != "tenant" {
 			f := file
 			if env.Path != file.Path() {
 				var err error
-				if f, err = config.Load(env.Path); err != nil {
+				if f, err = loadOther(io, env.Path); err != nil {
 					return nil, fmt.Errorf("--also %s: %w", v, err)
 				}
 			}
@@ -142,18 +168,34 @@ func resolveAlso(file *config.File, t config.Tenant, values []string) ([]alsoTar
 		add(alsoTarget{arg: v, path: file.Path(), tenant: name})
 	}
 	for _, a := range out {
-		f, err := config.Load(a.path)
+		f, err := a.load(io, file)
 		if err != nil {
 			return nil, fmt.Errorf("--also %s: %w", a.arg, err)
 		}
-		if findings := f.ValidateTenant(a.tenant); config.HasErrors(findings) {
+		if findings := f.ValidateFor(a.tenant, config.PartTenant|config.PartSystemApp|config.PartFHIR); config.HasErrors(findings) {
 			return nil, fmt.Errorf("--also %s: tenant %s of %s is invalid: fix it first (fhirdoctor config validate --config %s)", a.arg, a.tenant, a.path, a.path)
+		}
+		ot, err := f.Tenant(a.tenant)
+		if err != nil {
+			return nil, fmt.Errorf("--also %s: %w", a.arg, err)
+		}
+		if err := f.CheckWritable(a.tenant, ot.Cerner.SystemApp.Key("client_secret")); err != nil {
+			return nil, fmt.Errorf("--also %s: %w", a.arg, err)
 		}
 	}
 	return out, nil
 }
 
-func envNames(envs []afterwrite.EnvFile) string {
+// load reads the target's file afresh: with the rotated file's environment
+// when it is that file, else with its own.
+func (t alsoTarget) load(io *IOStreams, rotated *config.File) (*config.File, error) {
+	if t.path == rotated.Path() {
+		return loadWith(t.path, rotated.Environment())
+	}
+	return loadOther(io, t.path)
+}
+
+func envNames(envs []config.EnvConfigFile) string {
 	var names []string
 	for _, e := range envs {
 		names = append(names, e.Env)
@@ -165,10 +207,10 @@ func envNames(envs []afterwrite.EnvFile) string {
 // guarantees of the first write: tested against the target's own token
 // endpoint, atomic, backed up, read back, audited. A failure does not stop
 // the others; the first one decides the exit code.
-func writeAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, targets []alsoTarget) error {
+func writeAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, rotatedFile *config.File, targets []alsoTarget) error {
 	var first error
 	for _, tg := range targets {
-		if err := writeOneAlso(ctx, io, g, f, rot, tg); err != nil {
+		if err := writeOneAlso(ctx, io, g, f, rot, rotatedFile, tg); err != nil {
 			if errors.Is(err, context.Canceled) {
 				return err // ctrl+c: stop here, exit 130
 			}
@@ -185,11 +227,11 @@ func writeAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, r
 	return first
 }
 
-func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, tg alsoTarget) error {
+func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, rotatedFile *config.File, tg alsoTarget) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("interrupted before %s was written: %w", tg.label(), err)
 	}
-	file, err := config.Load(tg.path)
+	file, err := tg.load(io, rotatedFile)
 	if err != nil {
 		return err
 	}
@@ -222,16 +264,13 @@ func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 		}
 		verification = "passed"
 	}
-	scratch, err := config.Parse(file.Path(), file.Bytes())
+	preview, err := setCredentials(file.Clone(), t, rot.clientID, rot.secret)
 	if err != nil {
 		return err
 	}
-	if err := setCredentials(scratch, t.Name, rot.clientID, rot.secret); err != nil {
-		return err
-	}
-	fmt.Fprint(io.Out, config.RedactedDiff(filepath.Base(file.Path()), file.Bytes(), scratch.Bytes(), old.ClientSecret, rot.secret))
+	fmt.Fprint(io.Out, preview.Diff())
 	if !f.yes {
-		ok, err := confirm(io, fmt.Sprintf("Also write these changes to %s?", file.Path()))
+		ok, err := ui.Confirm(ctx, io.In, io.Err, fmt.Sprintf("Also write these changes to %s?", strings.Join(preview.Files(), " and ")), g.accessible)
 		if err != nil {
 			return err
 		}
@@ -239,21 +278,26 @@ func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 			return errors.New("not confirmed: nothing written there")
 		}
 	}
-	res, err := writeCredentials(file, t.Name, rot.clientID, rot.secret, config.SaveOptions{NoBackup: f.noBackup})
+	results, err := preview.Save(config.SaveOptions{NoBackup: f.noBackup})
 	if err != nil {
+		if len(results) > 0 {
+			return fmt.Errorf("%s was written, but then: %w", results[0].Path, err)
+		}
 		return fmt.Errorf("nothing written: %w", err)
 	}
-	if err := checkWritten(res.Path, t.Name, rot.clientID, rot.secret); err != nil {
+	res := firstResult(results)
+	if err := checkWritten(file.Path(), file.Environment(), t.Name, rot.clientID, rot.secret); err != nil {
 		return err
 	}
 	g.audit(io, config.AuditEntry{
-		Config: res.Path, Tenant: t.Name, Action: "rotate --also",
+		Config: file.Path(), Tenant: t.Name, Action: "rotate --also",
 		OldClientID: old.ClientID, NewClientID: rot.clientID,
 		OldSecretFingerprint: old.ClientSecret.Fingerprint(), NewSecretFingerprint: rot.secret.Fingerprint(),
 		Verification: verification, Backup: res.BackupPath,
+		SecretSource: old.ClientSecret.Source().String(), Written: savedPaths(results),
 	})
-	fmt.Fprintf(io.Out, "✓ Also rotated %s (tenant %s)\n  backup     %s\n  secret     %s → %s\n",
-		res.Path, t.Name, orNone(res.BackupPath), old.ClientSecret.Fingerprint(), rot.secret.Fingerprint())
+	fmt.Fprintf(io.Out, "✓ Also rotated %s (tenant %s)\n  backup     %s\n  secret     %s → %s  (%s)\n",
+		file.Path(), t.Name, report.OrNone(res.BackupPath), old.ClientSecret.Fingerprint(), rot.secret.Fingerprint(), sourceOr(old.ClientSecret.Source(), file.Path()))
 	return nil
 }
 
@@ -273,7 +317,7 @@ func runThen(ctx context.Context, io *IOStreams, g *globals, rot rotated, rem af
 		return nil
 	}
 	sc := afterwrite.NewScrubber(rem.Secrets(), rem.ClientIDs()...)
-	root := afterwrite.BackendRoot(rot.file)
+	root := rot.env.Root
 	cfg, err := filepath.Abs(rot.file)
 	if err != nil {
 		cfg = rot.file
