@@ -118,7 +118,7 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 // broadcast hands an event to every screen, in step order.
 func (w *wizard) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
-	for id := stepDiagnose; id <= sideProvider; id++ {
+	for id := stepDiagnose; id <= lastScreen; id++ {
 		cmds = append(cmds, w.screens[id].update(msg))
 	}
 	if _, ok := msg.(configWrittenMsg); ok && w.quitAfterWrite {
@@ -168,7 +168,7 @@ func (w *wizard) quit() tea.Cmd {
 
 // goTo makes another screen current and starts what it needs.
 func (w *wizard) goTo(to screenID) tea.Cmd {
-	if to > lastStep && to != sideProvider {
+	if to > lastStep && to != sideProvider && to != sideRunAfter {
 		to = lastStep
 	}
 	w.cur = to
@@ -241,6 +241,9 @@ func (w *wizard) viewHeader() string {
 	at := min(w.cur, lastStep)
 	if w.cur == sideProvider {
 		at = stepDiagnose
+	}
+	if w.cur == sideRunAfter {
+		at = stepSummary
 	}
 	for s := stepDiagnose; s <= lastStep; s++ {
 		switch {

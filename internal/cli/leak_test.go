@@ -726,6 +726,7 @@ func leakAccessible(l *leakScan) {
 		"y",                     // write
 		"",                      // Step 4: continue
 		"",                      // Step 5: continue
+		"n",                     // no command to run after writing
 		"y",                     // save the report
 	}, "\n") + "\n"
 	var out bytes.Buffer

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	stdio "io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -317,24 +318,10 @@ func runThen(ctx context.Context, io *IOStreams, g *globals, rot rotated, rem af
 		return nil
 	}
 	sc := afterwrite.NewScrubber(rem.Secrets(), rem.ClientIDs()...)
-	root := rot.env.Root
-	cfg, err := filepath.Abs(rot.file)
-	if err != nil {
-		cfg = rot.file
-	}
 	for i, c := range cmds {
 		line := sc.String(c)
-		fmt.Fprintf(io.Err, "→ %s  (in %s, at most %s)\n", line, root, timeout)
-		res := afterwrite.Run(ctx, afterwrite.Spec{
-			Command: c, Dir: root, Environ: io.environ(),
-			Tenant: rot.tenant, Config: cfg, Timeout: timeout,
-			Output: io.Err, Scrubber: sc,
-		})
-		g.audit(io, config.AuditEntry{
-			Config: rot.file, Tenant: rot.tenant, Action: "then",
-			NewClientID: rot.clientID, NewSecretFingerprint: rot.secret.Fingerprint(),
-			Command: &config.AuditCommand{Line: res.Command, Dir: res.Dir, Status: string(res.Status), ExitStatus: res.ExitCode, DurationMS: res.DurationMS},
-		})
+		fmt.Fprintf(io.Err, "→ %s  (in %s, at most %s)\n", line, rot.env.Root, timeout)
+		res := runOneThen(ctx, io, g, rot, sc, c, timeout, io.Err)
 		if res.OK() {
 			fmt.Fprintf(io.Err, "✓ %s: %s\n", line, res.Outcome())
 			continue
@@ -349,4 +336,25 @@ func runThen(ctx context.Context, io *IOStreams, g *globals, rot rotated, rem af
 		return &thenFailedError{command: line, outcome: res.Outcome()}
 	}
 	return nil
+}
+
+// runOneThen runs one command after the write of rot, in the backend root,
+// its output scrubbed by sc into out, and appends its audit line. rotate
+// --then and the wizard's "Run after writing" both come through here.
+func runOneThen(ctx context.Context, io *IOStreams, g *globals, rot rotated, sc *afterwrite.Scrubber, command string, timeout time.Duration, out stdio.Writer) afterwrite.Result {
+	cfg, err := filepath.Abs(rot.file)
+	if err != nil {
+		cfg = rot.file
+	}
+	res := afterwrite.Run(ctx, afterwrite.Spec{
+		Command: command, Dir: rot.env.Root, Environ: io.environ(),
+		Tenant: rot.tenant, Config: cfg, Timeout: timeout,
+		Output: out, Scrubber: sc,
+	})
+	g.audit(io, config.AuditEntry{
+		Config: rot.file, Tenant: rot.tenant, Action: "then",
+		NewClientID: rot.clientID, NewSecretFingerprint: rot.secret.Fingerprint(),
+		Command: &config.AuditCommand{Line: res.Command, Dir: res.Dir, Status: string(res.Status), ExitStatus: res.ExitCode, DurationMS: res.DurationMS},
+	})
+	return res
 }
