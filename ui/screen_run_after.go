@@ -21,6 +21,8 @@ type runAfterScreen struct {
 	command string
 	run     bool
 	f       *huh.Form
+	// confirming: the command is typed; the form asks to run it.
+	confirming bool
 
 	running bool
 	id      int
@@ -66,7 +68,7 @@ func (s *runAfterScreen) enter() tea.Cmd {
 	if s.command == "" && len(cmds) > 0 {
 		s.command = cmds[0]
 	}
-	s.run = false
+	s.run, s.confirming = false, false
 	s.f = c.newForm(
 		huh.NewInput().Title("Command").Value(&s.command).Suggestions(cmds).
 			Description("Runs with sh -c in "+c.deps.After.Root+", with FHIRDOCTOR_TENANT and FHIRDOCTOR_CONFIG set.").
@@ -76,13 +78,21 @@ func (s *runAfterScreen) enter() tea.Cmd {
 				}
 				return nil
 			}),
-		huh.NewConfirm().Title("Run it now?").Affirmative("Run").Negative("Back").Value(&s.run),
 	)
 	return c.startForm(s.f)
 }
 
+// confirm asks before running: a suggestion, even edited, runs only once
+// the user says so.
+func (s *runAfterScreen) confirm() tea.Cmd {
+	s.confirming, s.run = true, false
+	s.f = s.c.newForm(huh.NewConfirm().Title("Run `" + strings.TrimSpace(s.command) + "` now?").
+		Affirmative("Run").Negative("Back").Value(&s.run))
+	return s.c.startForm(s.f)
+}
+
 func (s *runAfterScreen) keys() screenKeys {
-	return screenKeys{back: true, typing: pending(s.f), next: !pending(s.f) && !s.running, nextLabel: "back to the summary"}
+	return screenKeys{back: true, typing: pending(s.f) && !s.confirming, next: !pending(s.f) && !s.running, nextLabel: "back to the summary"}
 }
 
 func (s *runAfterScreen) update(msg tea.Msg) tea.Cmd {
@@ -136,12 +146,16 @@ func (s *runAfterScreen) update(msg tea.Msg) tea.Cmd {
 	return handleForm(s.f, msg, s.submit)
 }
 
-// submit runs the confirmed command, or goes back.
+// submit asks to confirm the typed command, then runs it, or goes back.
 func (s *runAfterScreen) submit() tea.Cmd {
 	c := s.c
 	if s.f != nil {
 		s.f.State = huh.StateCompleted
 	}
+	if !s.confirming {
+		return s.confirm()
+	}
+	s.confirming = false
 	if !s.run {
 		return goTo(stepSummary)
 	}
@@ -164,7 +178,7 @@ func (s *runAfterScreen) submit() tea.Cmd {
 func (s *runAfterScreen) view(p *page) {
 	c := s.c
 	st := c.styles
-	if pending(s.f) {
+	if pending(s.f) && !s.confirming {
 		if len(c.deps.After.Suggestions) > 0 {
 			p.add("Suggested (tab completes):")
 			for _, sg := range c.deps.After.Suggestions {
@@ -179,6 +193,15 @@ func (s *runAfterScreen) view(p *page) {
 		return
 	}
 	p.add(st.Label.Render("Command        ") + st.Code.Render(strings.TrimSpace(s.command)))
+	p.add(st.Label.Render("In             ") + c.deps.After.Root)
+	if pending(s.f) {
+		p.blank()
+		if !c.accessible {
+			p.mark()
+			p.add(s.f.View())
+		}
+		return
+	}
 	switch {
 	case s.running:
 		p.add(c.spin() + " running in " + c.deps.After.Root + "…" + st.Muted.Render("  esc stops it; the config stays written"))

@@ -91,15 +91,16 @@ func (s *summaryScreen) askPlaces(stale []afterwrite.Place) tea.Cmd {
 	s.stage, s.picked = stagePlaces, nil
 	opts := make([]huh.Option[afterwrite.Place], 0, len(stale))
 	for _, p := range stale {
+		// Where each lives is in the list above; a label stays one line.
 		label := p.Env + ", tenant " + p.Tenant + "  " + p.Fingerprint
-		if p.Source != "" {
-			label += " (" + p.Source + ")"
-		}
 		opts = append(opts, huh.NewOption(label, p))
 	}
+	// huh's MultiSelect shows no option unless told its height: the title,
+	// the description, the options.
 	s.f = s.c.newForm(huh.NewMultiSelect[afterwrite.Place]().Options(opts...).Value(&s.picked).
-		Title("Update these stale places too?").
-		Description("The regeneration broke their secret as well. space picks, enter writes the picked ones (none: skip)."))
+		Title("Update these stale places too? The regeneration broke their secret.").
+		Description("space picks, enter writes the picked ones; none picked skips.").
+		Height(len(opts) + 2))
 	return s.c.startForm(s.f)
 }
 
@@ -286,6 +287,10 @@ func (s *summaryScreen) view(p *page) {
 		if !c.accessible {
 			p.mark()
 			p.add(s.f.View())
+			if s.stage != stageSave {
+				// Scroll to the question's last line, so all of it shows.
+				p.cursor = len(p.lines) - 1
+			}
 		}
 	}
 }

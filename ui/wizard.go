@@ -95,7 +95,11 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		c.spinner, cmd = c.spinner.Update(msg)
 		return cmd
 	case goToMsg:
-		return w.goTo(msg.to)
+		cmd := w.goTo(msg.to)
+		if pending(w.current().form()) {
+			w.followCursor() // a question below the fold (a long Summary) comes into view
+		}
+		return cmd
 	case openedMsg:
 		if msg.err != nil {
 			c.setError("Could not open a browser (" + msg.err.Error() + "): open the link yourself.")
