@@ -71,7 +71,7 @@ func (s *runAfterScreen) enter() tea.Cmd {
 	s.run, s.confirming = false, false
 	s.f = c.newForm(
 		huh.NewInput().Title("Command").Value(&s.command).Suggestions(cmds).
-			Description("Runs with sh -c in "+c.deps.After.Root+", with FHIRDOCTOR_TENANT and FHIRDOCTOR_CONFIG set.").
+			Description("Runs with sh -c in " + c.deps.After.Root + ", with FHIRDOCTOR_TENANT and FHIRDOCTOR_CONFIG set.").
 			Validate(func(v string) error {
 				if strings.TrimSpace(v) == "" {
 					return errEmptyCommand
