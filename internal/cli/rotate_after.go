@@ -211,7 +211,7 @@ func envNames(envs []config.EnvConfigFile) string {
 func writeAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, rotatedFile *config.File, targets []alsoTarget) error {
 	var first error
 	for _, tg := range targets {
-		if err := writeOneAlso(ctx, io, g, f, rot, rotatedFile, tg); err != nil {
+		if err := writeOneAlso(ctx, io, g, f, rot, rotatedFile, tg, g.probeOptions); err != nil {
 			if errors.Is(err, context.Canceled) {
 				return err // ctrl+c: stop here, exit 130
 			}
@@ -228,7 +228,9 @@ func writeAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, r
 	return first
 }
 
-func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, rotatedFile *config.File, tg alsoTarget) error {
+// optsFor is how the target's token endpoint is reached (the wizard's
+// demo adds the sandbox's CA).
+func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, rot rotated, rotatedFile *config.File, tg alsoTarget, optsFor func(*config.File, config.Tenant) probe.Options) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("interrupted before %s was written: %w", tg.label(), err)
 	}
@@ -247,7 +249,7 @@ func writeOneAlso(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 	}
 	verification := "skipped"
 	if !f.skipVerify {
-		out := probe.RequestToken(ctx, g.probeOptions(file, t), rot.clientID, rot.secret)
+		out := probe.RequestToken(ctx, optsFor(file, t), rot.clientID, rot.secret)
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("interrupted while testing the pair for %s; nothing written there: %w", tg.label(), err)
 		}

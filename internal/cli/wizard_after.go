@@ -10,6 +10,7 @@ import (
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
+	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
@@ -54,7 +55,12 @@ func (w *wizardBackend) afterUpdate(ctx context.Context, p afterwrite.Place) (st
 	w.mu.Lock()
 	file := w.f
 	w.mu.Unlock()
-	err := writeOneAlso(ctx, quiet, w.g, &rotateFlags{yes: true}, *rot, file, alsoTarget{arg: p.Also, path: p.File, tenant: p.Tenant})
+	optsFor := func(f *config.File, t config.Tenant) probe.Options {
+		o := w.g.probeOptions(f, t)
+		o.RootCAs = w.rootCAs
+		return o
+	}
+	err := writeOneAlso(ctx, quiet, w.g, &rotateFlags{yes: true}, *rot, file, alsoTarget{arg: p.Also, path: p.File, tenant: p.Tenant}, optsFor)
 	if p.File == file.Path() {
 		// The wizard's own file changed on disk: read it again, or its next
 		// write would (rightly) refuse.
