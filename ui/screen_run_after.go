@@ -23,6 +23,8 @@ type runAfterScreen struct {
 	f       *huh.Form
 	// confirming: the command is typed; the form asks to run it.
 	confirming bool
+	// prefilled is what an empty line keeps in the accessible mode.
+	prefilled string
 
 	running bool
 	id      int
@@ -69,16 +71,22 @@ func (s *runAfterScreen) enter() tea.Cmd {
 		s.command = cmds[0]
 	}
 	s.run, s.confirming = false, false
+	desc := "Runs with sh -c in " + c.deps.After.Root + ", with FHIRDOCTOR_TENANT and FHIRDOCTOR_CONFIG set."
+	prefilled := s.command
+	if c.accessible && prefilled != "" {
+		// A line prompt shows no pre-filled value: say what enter keeps.
+		desc += " Enter keeps: " + prefilled
+	}
 	s.f = c.newForm(
-		huh.NewInput().Title("Command").Value(&s.command).Suggestions(cmds).
-			Description("Runs with sh -c in " + c.deps.After.Root + ", with FHIRDOCTOR_TENANT and FHIRDOCTOR_CONFIG set.").
+		huh.NewInput().Title("Command").Value(&s.command).Suggestions(cmds).Description(desc).
 			Validate(func(v string) error {
-				if strings.TrimSpace(v) == "" {
+				if strings.TrimSpace(v) == "" && !(c.accessible && prefilled != "") {
 					return errEmptyCommand
 				}
 				return nil
 			}),
 	)
+	s.prefilled = prefilled
 	return c.startForm(s.f)
 }
 
@@ -153,6 +161,9 @@ func (s *runAfterScreen) submit() tea.Cmd {
 		s.f.State = huh.StateCompleted
 	}
 	if !s.confirming {
+		if strings.TrimSpace(s.command) == "" {
+			s.command = s.prefilled
+		}
 		return s.confirm()
 	}
 	s.confirming = false

@@ -84,3 +84,55 @@ func TestWizardAfterWriteAgainstSandbox(t *testing.T) {
 		t.Errorf("the audit log lacks the command: %v", err)
 	}
 }
+
+// TestAccessibleRunAfterWriting: the line prompts reach the same step, run
+// the command once confirmed, print its scrubbed output and save its
+// result in the report.
+func TestAccessibleRunAfterWriting(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Scenario: "secret-rotated"})
+	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(k string) string {
+		if k == "FHIRDOCTOR_THEN" {
+			return `while IFS= read -r l; do echo "$l"; done < "$FHIRDOCTOR_CONFIG"`
+		}
+		return ""
+	}})
+	_, newSecret := srv.Regenerate()
+	reportPath := filepath.Join(t.TempDir(), "report.md")
+	input := strings.Join([]string{
+		"", "", "", "", "", "", // Diagnose, the checklist left unknown
+		"",                          // Step 1: continue
+		"a",                         // Option A
+		"",                          // Step 2: continue
+		"",                          // keep the client id
+		newSecret,                   // the new secret
+		"",                          // Step 3: continue
+		"y",                         // write
+		"",                          // Step 4: continue
+		"",                          // Step 5: continue
+		"y",                         // run a command after writing
+		"",                          // keep the suggested command
+		"y",                         // run it
+		"",                          // back to the summary
+		"y",                         // save the report
+	}, "\n") + "\n"
+	var out strings.Builder
+	s, err := ui.RunAccessible(t.Context(), w.deps(), ui.Options{ReportPath: reportPath}, strings.NewReader(input), &out)
+	assertNoSecret(t, srv, out.String())
+	if err != nil {
+		t.Fatalf("accessible flow: %v", err)
+	}
+	if len(s.Then) != 1 || !s.Then[0].OK() {
+		t.Fatalf("commands run: %+v\n%s", s.Then, out.String())
+	}
+	if !strings.Contains(out.String(), "client_secret: \""+config.Fingerprint(newSecret)) {
+		t.Error("the transcript lacks the command's scrubbed output")
+	}
+	rep, err := os.ReadFile(reportPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecret(t, srv, string(rep))
+	if !strings.Contains(string(rep), "## After the write") {
+		t.Error("the report lacks After the write")
+	}
+}
