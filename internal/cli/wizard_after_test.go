@@ -100,20 +100,20 @@ func TestAccessibleRunAfterWriting(t *testing.T) {
 	reportPath := filepath.Join(t.TempDir(), "report.md")
 	input := strings.Join([]string{
 		"", "", "", "", "", "", // Diagnose, the checklist left unknown
-		"",                          // Step 1: continue
-		"a",                         // Option A
-		"",                          // Step 2: continue
-		"",                          // keep the client id
-		newSecret,                   // the new secret
-		"",                          // Step 3: continue
-		"y",                         // write
-		"",                          // Step 4: continue
-		"",                          // Step 5: continue
-		"y",                         // run a command after writing
-		"",                          // keep the suggested command
-		"y",                         // run it
-		"",                          // back to the summary
-		"y",                         // save the report
+		"",        // Step 1: continue
+		"a",       // Option A
+		"",        // Step 2: continue
+		"",        // keep the client id
+		newSecret, // the new secret
+		"",        // Step 3: continue
+		"y",       // write
+		"",        // Step 4: continue
+		"",        // Step 5: continue
+		"y",       // run a command after writing
+		"",        // keep the suggested command
+		"y",       // run it
+		"",        // back to the summary
+		"y",       // save the report
 	}, "\n") + "\n"
 	var out strings.Builder
 	s, err := ui.RunAccessible(t.Context(), w.deps(), ui.Options{ReportPath: reportPath}, strings.NewReader(input), &out)
