@@ -39,6 +39,9 @@ type Deps struct {
 	// Keys rotates a JWT app's key (jwt_key.go); zero leaves the wizard
 	// without it.
 	Keys KeyDeps
+	// After is what follows a write: what remains, the stale places to
+	// update, the commands to run. Nil hides it.
+	After *AfterWrite
 }
 
 // Options are the user's choices from the command line.

@@ -51,7 +51,10 @@ func runDemo(ctx context.Context, io *IOStreams, g *globals, vendor, scenario st
 	if err != nil {
 		return err
 	}
-	srv, err := sandbox.Start(sandbox.Options{Scenario: scenario, Vendor: vendor, AutoApprove: true, ProviderRedirectURI: redirect})
+	// A staging copy of the config, so that the Summary's "What remains"
+	// shows the other place a regeneration breaks.
+	srv, err := sandbox.Start(sandbox.Options{Scenario: scenario, Vendor: vendor, AutoApprove: true, ProviderRedirectURI: redirect,
+		OtherEnvironments: []string{"staging"}})
 	if err != nil {
 		return fmt.Errorf("start sandbox: %w", err)
 	}

@@ -80,6 +80,10 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 	if err := k.validate(); err != nil {
 		return err
 	}
+	if len(f.also) > 0 || len(f.then) > 0 {
+		// Not silently ignored: a user relying on them would think they ran.
+		return errors.New("--also and --then do not work with --new-key or --adopt-key yet: rotate the key, then run the command yourself")
+	}
 	if f.secretStdin || f.clientID != "" || f.skipVerify {
 		return errors.New("--client-secret-stdin, --client-id and --skip-verify are for secret rotation; a key is always verified before it is written")
 	}
