@@ -170,6 +170,7 @@ func (k *keyUpload) submit() tea.Cmd {
 	c := k.c
 	c.session.NewClientID = c.tenant.Cerner.SystemApp.ClientID
 	c.session.NewFingerprint = "kid " + k.key.KeyID
+	c.session.OldKeyPath = c.tenant.Cerner.SystemApp.PrivateKeyPath
 	return c.advance(stepTest, keyReadyMsg{key: *k.key})
 }
 

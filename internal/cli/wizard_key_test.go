@@ -62,6 +62,9 @@ func TestWizardRotatesKey(t *testing.T) {
 	if !sess.Written() {
 		t.Fatal("the session did not write")
 	}
+	if r := strings.Join(sess.Remaining, "\n"); !strings.Contains(r, "retire the old key "+oldKey) {
+		t.Errorf("what remains does not name the old key:\n%s", r)
+	}
 	kid := strings.TrimSuffix(filepath.Base(jwks[0]), ".jwks.json")
 	f, err := config.Load(info.ConfigFile)
 	if err != nil {
