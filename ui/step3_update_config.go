@@ -266,6 +266,8 @@ func (u *updateScreen) updateKey(msg tea.Msg) tea.Cmd {
 		case kr.key != nil && key.Matches(msg, k.Copy):
 			u.c.setNotice("Sent the public JWK Set to the clipboard (OSC 52, where the terminal allows it).")
 			return tea.SetClipboard(kr.key.JWKS)
+		case !pending(kr.f) && key.Matches(msg, k.Next) && kr.uploaded:
+			return goTo(stepTest)
 		case !pending(kr.f) && key.Matches(msg, k.Next):
 			return kr.ask()
 		}
