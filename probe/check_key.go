@@ -44,8 +44,9 @@ func checkKey(_ context.Context, s *state) Result {
 		return r
 	}
 	if up := s.opts.KeyUploadedAt; !up.IsZero() {
-		f.RegisteredAt, f.RegisteredFrom, f.RegisteredAgo = up, "--key-uploaded-at", s.opts.Now().Sub(up)
-		r.Evidence = append(r.Evidence, fmt.Sprintf("public key uploaded at %s (%s ago, --key-uploaded-at)", up.UTC().Format(time.RFC3339), s.opts.Now().Sub(up).Round(time.Second)))
+		from := s.opts.KeyUploadedFrom
+		f.RegisteredAt, f.RegisteredFrom, f.RegisteredAgo, f.RegisteredByUser = up, from, s.opts.Now().Sub(up), true
+		r.Evidence = append(r.Evidence, fmt.Sprintf("public key uploaded at %s (%s ago, %s)", up.UTC().Format(time.RFC3339), s.opts.Now().Sub(up).Round(time.Second), from))
 	}
 	for _, w := range warnings {
 		r.Status = StatusWarn

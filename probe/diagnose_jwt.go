@@ -115,6 +115,8 @@ func (d *diagnosis) jwtApp() {
 		case reg.RegisteredAt.IsZero():
 			prop.raise(VerdictPossible, "")
 			prop.against("nothing says the key was registered recently (probe --key-uploaded-at TIME adds that evidence)", false)
+		case reg.RegisteredAgo < syncWindow && reg.RegisteredByUser:
+			prop.raise(VerdictLikely, fmt.Sprintf("you uploaded the key ~%s ago (%s); a new key can take from minutes to a day to be accepted", approx(reg.RegisteredAgo), reg.RegisteredFrom))
 		case reg.RegisteredAgo < syncWindow:
 			prop.raise(VerdictLikely, fmt.Sprintf("the key was registered %s ago (%s); a new key can take from minutes to a day to be accepted", reg.RegisteredAgo.Round(time.Second), reg.RegisteredFrom))
 		default:
@@ -139,6 +141,24 @@ func (d *diagnosis) jwtApp() {
 			}
 		}
 	}
+}
+
+// approx says a duration the way a person states one: "20 minutes",
+// "3 hours"; what the user gave is not precise to the second.
+func approx(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d < time.Minute:
+		return "1 minute"
+	case d < 2*time.Hour:
+		return plural(int64(d.Round(time.Minute)/time.Minute), "minute")
+	}
+	return plural(int64(d.Round(time.Hour)/time.Hour), "hour")
 }
 
 // summary is a check's summary, "" when it did not run.

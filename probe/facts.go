@@ -51,6 +51,9 @@ type Facts struct {
 	// RegisteredAgo is the local clock's now minus RegisteredAt, measured
 	// by the check so that the diagnosis stays a pure function.
 	RegisteredAgo time.Duration
+	// RegisteredByUser says the user stated RegisteredAt (the flag or the
+	// wizard's answer) rather than the server publishing it.
+	RegisteredByUser bool
 
 	// What dependent checks need, invisible to renderers.
 	token        config.Secret // the access token (token check)

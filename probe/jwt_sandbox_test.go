@@ -112,16 +112,21 @@ func TestPropagationNeedsEvidence(t *testing.T) {
 		uploaded time.Duration // ago; 0 = not given
 		top      CauseID
 		verdict  Verdict
+		from     string // KeyUploadedFrom
+		evidence string // in the propagation cause's evidence
 	}{
-		{"no evidence", 0, CauseJWTKeyUnknown, VerdictPossible},
-		{"uploaded minutes ago", 3 * time.Minute, CauseJWTKeyPropagating, VerdictLikely},
-		{"uploaded last week", 7 * 24 * time.Hour, CauseJWTKeyUnknown, VerdictRuledOut},
+		{"no evidence", 0, CauseJWTKeyUnknown, VerdictPossible, "", "probe --key-uploaded-at TIME adds that evidence"},
+		{"uploaded minutes ago", 3 * time.Minute, CauseJWTKeyPropagating, VerdictLikely, "", "you uploaded the key ~3 minutes ago (--key-uploaded-at)"},
+		{"the wizard's answer", 20 * time.Minute, CauseJWTKeyPropagating, VerdictLikely, "your answer in the wizard", "you uploaded the key ~20 minutes ago (your answer in the wizard)"},
+		{"uploaded last week", 7 * 24 * time.Hour, CauseJWTKeyUnknown, VerdictRuledOut, "", "168h0m0s ago (--key-uploaded-at), longer than a sync takes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, opts := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-propagating"}, 5*time.Second)
 			opts.Tenant.Cerner.SystemApp.JWKSURL = ""
+			now := time.Now()
+			opts.Now = func() time.Time { return now }
 			if tc.uploaded > 0 {
-				opts.KeyUploadedAt = time.Now().Add(-tc.uploaded)
+				opts.KeyUploadedAt, opts.KeyUploadedFrom = now.Add(-tc.uploaded), tc.from
 			}
 			rep, err := Run(context.Background(), opts, nil)
 			if err != nil {
@@ -131,8 +136,14 @@ func TestPropagationNeedsEvidence(t *testing.T) {
 				t.Fatalf("top %s, want %s\n%s", rep.Diagnosis.Top, tc.top, reportText(rep))
 			}
 			for _, c := range rep.Diagnosis.Causes {
-				if c.ID == CauseJWTKeyPropagating && c.Verdict != tc.verdict {
+				if c.ID != CauseJWTKeyPropagating {
+					continue
+				}
+				if c.Verdict != tc.verdict {
 					t.Errorf("propagating %s, want %s", c.Verdict, tc.verdict)
+				}
+				if all := strings.Join(c.Evidence, "\n"); !strings.Contains(all, tc.evidence) {
+					t.Errorf("propagating's evidence lacks %q:\n%s", tc.evidence, all)
 				}
 			}
 		})

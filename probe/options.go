@@ -40,6 +40,9 @@ type Options struct {
 	// (probe --key-uploaded-at, the wizard's answer): the positive evidence
 	// that a refusal may be propagation. Zero when unknown.
 	KeyUploadedAt time.Time
+	// KeyUploadedFrom names who said so, for the evidence: the flag
+	// ("--key-uploaded-at", the default) or "your answer in the wizard".
+	KeyUploadedFrom string
 }
 
 // ErrUnknownCheck is returned (wrapped) for an id in Only or Skip that names
@@ -52,6 +55,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.KeyUploadedFrom == "" {
+		o.KeyUploadedFrom = "--key-uploaded-at"
 	}
 	if o.Version == "" {
 		o.Version = "dev"
