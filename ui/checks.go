@@ -34,10 +34,11 @@ type checkRow struct {
 	result    probe.Result
 }
 
-// begin starts a probe of the current tenant as a new run.
+// begin starts a probe of the current tenant as a new run, with what the
+// user told the wizard about its key.
 func (r *probeRun) begin(c *common) tea.Cmd {
 	id := c.newRun()
-	ch, cmd := startProbe(c.ctx, c.deps.Probe, c.tenant, id)
+	ch, cmd := startProbe(c.ctx, c.deps.Probe, c.tenant, c.evidence.forTenant(c.tenant.Cerner.SystemApp.KeyID), id)
 	r.start(id, ch)
 	return tea.Batch(cmd, c.tick())
 }

@@ -36,6 +36,10 @@ type common struct {
 	// after is the command the "Run after writing" screen runs, if any.
 	after afterRunning
 
+	// evidence is what the user told the wizard (Step 1's upload time);
+	// every probe run weighs it.
+	evidence Evidence
+
 	// tenant is the tenant as last loaded from the config.
 	tenant  config.Tenant
 	session *Session

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
@@ -21,8 +22,10 @@ type Deps struct {
 	// Diagnose unless Options.Tenant names one.
 	Tenants    []string
 	LoadTenant func(name string) (config.Tenant, error)
-	Probe      func(ctx context.Context, t config.Tenant, onEvent func(probe.Event)) (*probe.Report, error)
-	TestToken  func(ctx context.Context, t config.Tenant, clientID string, secret config.Secret) probe.TokenOutcome
+	// Probe diagnoses t; ev is what the user told the wizard (Step 1's
+	// upload time), weighed as probe.Options.KeyUploadedAt.
+	Probe     func(ctx context.Context, t config.Tenant, ev Evidence, onEvent func(probe.Event)) (*probe.Report, error)
+	TestToken func(ctx context.Context, t config.Tenant, clientID string, secret config.Secret) probe.TokenOutcome
 	// Diff is the redacted unified diff the write would make.
 	Diff func(tenant, clientID string, secret config.Secret) (string, error)
 	// Write replaces the two values atomically, under a lock, with a backup.
@@ -31,6 +34,9 @@ type Deps struct {
 	OpenURL    func(url string) error
 	SaveReport func(path string, s Session) error
 	Version    string
+	// Now is the clock answers such as "20m ago" are read against
+	// (time.Now when nil); tests pin it with the sandbox's.
+	Now func() time.Time
 	// ProviderRoundTrip signs in once with the tenant's provider app
 	// (authorization code + PKCE) and reads the patient; show receives the
 	// sign-in link as soon as the loopback listener is up. Nil hides the
@@ -60,4 +66,11 @@ func (o Options) reportPath() string {
 		return o.ReportPath
 	}
 	return "fhirdoctor-report.md"
+}
+
+func (d Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
 }

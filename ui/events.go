@@ -41,6 +41,10 @@ type configWrittenMsg struct {
 	aborted bool // the program was ending: nothing was written
 }
 
+// rediagnosedMsg: Step 1 ran the diagnosis again with the user's answer;
+// Diagnose shows that run from now on.
+type rediagnosedMsg struct{ report *probe.Report }
+
 // Async results.
 
 type tenantLoadedMsg struct {
@@ -80,6 +84,7 @@ type reportSavedMsg struct {
 func (optionChosenMsg) isEvent()  {}
 func (credentialsMsg) isEvent()   {}
 func (configWrittenMsg) isEvent() {}
+func (rediagnosedMsg) isEvent()   {}
 func (tenantLoadedMsg) isEvent()  {}
 func (probeEventMsg) isEvent()    {}
 func (probeDoneMsg) isEvent()     {}
@@ -121,9 +126,9 @@ func stream(ctx context.Context, job func(ch chan tea.Msg, send func(tea.Msg)) t
 }
 
 // startProbe runs fn as a stream of probeEventMsg ending in probeDoneMsg.
-func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, func(probe.Event)) (*probe.Report, error), t config.Tenant, run int) (chan tea.Msg, tea.Cmd) {
+func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, Evidence, func(probe.Event)) (*probe.Report, error), t config.Tenant, ev Evidence, run int) (chan tea.Msg, tea.Cmd) {
 	return stream(ctx, func(_ chan tea.Msg, send func(tea.Msg)) tea.Msg {
-		rep, err := fn(ctx, t, func(e probe.Event) { send(probeEventMsg{run: run, event: e}) })
+		rep, err := fn(ctx, t, ev, func(e probe.Event) { send(probeEventMsg{run: run, event: e}) })
 		return probeDoneMsg{run: run, report: rep, err: err}
 	})
 }

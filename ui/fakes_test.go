@@ -98,6 +98,41 @@ type fakeWorld struct {
 	saved    []Session
 	opened   []string
 	updated  map[string]bool // places fakeAfter's Update wrote
+	// jwt makes the tenant a JWT app refused as jwt-key-unknown; evidence
+	// records what each probe run was told.
+	jwt      bool
+	evidence []Evidence
+}
+
+// fakeNow is the fake world's clock.
+var fakeNow = time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)
+
+const fakeKeyID = "20261101-OLDkid12"
+
+// jwtReport is Epic's silent refusal of a JWT app: the key causes likely
+// and propagation possible, unless the user's upload time (ev) says the
+// key is less than a day old (the rule the real probe applies,
+// probe/diagnose_jwt.go).
+func jwtReport(ev Evidence) *probe.Report {
+	rep := brokenReport(probe.CauseJWTKeyUnknown)
+	for i, c := range rep.Checks {
+		if c.ID == "token" {
+			rep.Checks[i] = check("token", "Token request", probe.StatusFail, 84, "400 invalid_client: the signed assertion was refused (no reason given)")
+		}
+	}
+	refusal := "token: 400 invalid_client: the signed assertion was refused (no reason given)"
+	unknown := probe.Cause{ID: probe.CauseJWTKeyUnknown, Verdict: probe.VerdictLikely, Step: 2,
+		Evidence: []string{refusal + ": nothing measured rules out a kid the server does not know"}, Fix: "Register this key's public half, or rotate"}
+	prop := probe.Cause{ID: probe.CauseJWTKeyPropagating, Verdict: probe.VerdictPossible,
+		Evidence: []string{"against: nothing says the key was registered recently"}, Fix: "Wait"}
+	rep.Diagnosis = probe.Diagnosis{Top: probe.CauseJWTKeyUnknown, Causes: []probe.Cause{unknown, prop}}
+	if ago := fakeNow.Sub(ev.KeyUploadedAt); !ev.KeyUploadedAt.IsZero() && ago < 24*time.Hour {
+		prop.Verdict = probe.VerdictLikely
+		prop.Evidence = []string{fmt.Sprintf("you uploaded the key ~%d minutes ago (your answer in the wizard)", int(ago.Minutes()))}
+		unknown.Verdict = probe.VerdictPossible
+		rep.Diagnosis = probe.Diagnosis{Top: probe.CauseJWTKeyPropagating, Causes: []probe.Cause{prop, unknown}}
+	}
+	return rep
 }
 
 // fakeAfter is what follows the write: two stale places, one updated by
@@ -170,12 +205,22 @@ func (w *fakeWorld) deps() Deps {
 			defer w.mu.Unlock()
 			t := fakeTenant(w.secret)
 			t.Cerner.SystemApp.ClientID = w.clientID
+			if w.jwt {
+				t.Cerner.SystemApp.ClientSecret = config.Secret{}
+				t.Cerner.SystemApp.PrivateKeyPath, t.Cerner.SystemApp.KeyID = "/tmp/fake/keys/20261101-OLDkid12.pem", fakeKeyID
+			}
 			return t, nil
 		},
-		Probe: func(ctx context.Context, t config.Tenant, on func(probe.Event)) (*probe.Report, error) {
+		Probe: func(ctx context.Context, t config.Tenant, ev Evidence, on func(probe.Event)) (*probe.Report, error) {
+			w.mu.Lock()
+			w.evidence = append(w.evidence, ev)
+			w.mu.Unlock()
 			rep := brokenReport(w.top)
-			if t.Cerner.SystemApp.ClientSecret.Reveal() == fakeNewSecret {
+			switch {
+			case t.Cerner.SystemApp.ClientSecret.Reveal() == fakeNewSecret:
 				rep = healthyReport()
+			case w.jwt:
+				rep = jwtReport(ev)
 			}
 			for _, c := range rep.Checks {
 				on(probe.Event{Kind: probe.EventStarted, ID: c.ID, Title: c.Title})
@@ -219,5 +264,6 @@ func (w *fakeWorld) deps() Deps {
 			return nil
 		},
 		Version: "test",
+		Now:     func() time.Time { return fakeNow },
 	}
 }

@@ -92,6 +92,9 @@ func (d *diagnoseScreen) update(msg tea.Msg) tea.Cmd {
 			c.session.Diagnosis = d.run.report
 		}
 		return cmd
+	case rediagnosedMsg:
+		d.run.finish(msg.report, nil)
+		return nil
 	case formSubmittedMsg:
 		if d.picking {
 			return d.picked()

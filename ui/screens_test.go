@@ -140,6 +140,8 @@ func TestScreens(t *testing.T) {
 		provider bool
 		// after wires the after-the-write operations (fakeAfter).
 		after bool
+		// jwt makes the tenant a JWT app refused as jwt-key-unknown.
+		jwt bool
 		// width and height default to 80x24.
 		width, height int
 		drive         func(d *driver)
@@ -179,6 +181,22 @@ func TestScreens(t *testing.T) {
 			d.tm.Type("never")
 			d.keys("enter", "n")
 			d.waitFor("no")
+		}},
+		{name: "step1_key_upload", top: probe.CauseJWTKeyUnknown, jwt: true, drive: func(d *driver) {
+			d.waitFor("Diagnosis")
+			d.keys("enter")
+			d.waitFor(uploadQuestion)
+			d.keys("enter", "enter", "enter", "enter", "enter")
+			d.tm.Type("20m ago") // the final model has it: no wait needed
+		}},
+		{name: "step1_key_upload_rediagnosed", top: probe.CauseJWTKeyUnknown, jwt: true, drive: func(d *driver) {
+			d.waitFor("Diagnosis")
+			d.keys("enter")
+			d.waitFor(uploadQuestion)
+			d.keys("enter", "enter", "enter", "enter", "enter")
+			d.tm.Type("20m ago")
+			d.keys("enter")
+			d.waitFor("Diagnosed again")
 		}},
 		{name: "step2_regenerate", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
@@ -263,6 +281,7 @@ func TestScreens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newFakeWorld(tt.top)
+			w.jwt = tt.jwt
 			deps := w.deps()
 			if tt.after {
 				deps.After = w.fakeAfter()

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
+	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
@@ -22,6 +23,10 @@ var checklist = [...]string{
 	"Has the client secret been rotated?",
 }
 
+// keyQuestion replaces the secret's question for a JWT app, which has none:
+// what the portal says of its key.
+const keyQuestion = "Is this key's kid still registered?"
+
 // expiryQuestion is the one answered with a date rather than yes or no.
 const expiryQuestion = 2
 
@@ -33,13 +38,22 @@ const (
 )
 
 // statusScreen is Step 1: where to look in the Code Console, and a form of
-// the answers, which go into the report exactly as chosen.
+// the answers, which go into the report exactly as chosen. For a JWT app
+// whose refusal may be a key not synced yet it also asks when the key was
+// uploaded; a time there reruns the diagnosis with it as evidence.
 type statusScreen struct {
 	base
 	answers [len(checklist)]string
 	choices [len(checklist)]*choice[string] // nil at expiryQuestion
 	expiry  *huh.Input
-	f       *huh.Form
+	// uploaded is the answer to uploadQuestion as typed; upload is its
+	// field, nil when the question is not asked.
+	uploaded string
+	upload   *huh.Input
+	last     huh.Field
+	f        *huh.Form
+	// run is the diagnosis rerun with the upload time.
+	run probeRun
 }
 
 func newStatusScreen(c *common) *statusScreen {
@@ -52,6 +66,34 @@ func newStatusScreen(c *common) *statusScreen {
 	return s
 }
 
+// questions are the checklist as this app reads it.
+func (s *statusScreen) questions() []string {
+	q := checklist
+	if s.c.jwtApp() {
+		q[len(q)-1] = keyQuestion
+	}
+	return q[:]
+}
+
+// asksUpload says whether Step 1 asks uploadQuestion: a JWT app whose
+// diagnosis is a key cause, or still finds a key not synced possible.
+func (s *statusScreen) asksUpload() bool {
+	d := s.c.session.Diagnosis
+	if !s.c.jwtApp() || d == nil {
+		return false
+	}
+	switch d.Diagnosis.Top {
+	case probe.CauseJWTKeyUnknown, probe.CauseJWTKeyMismatch, probe.CauseJWTKeyPropagating:
+		return true
+	}
+	for _, cause := range d.Diagnosis.Causes {
+		if cause.ID == probe.CauseJWTKeyPropagating {
+			return cause.Verdict == probe.VerdictPossible || cause.Verdict == probe.VerdictLikely
+		}
+	}
+	return false
+}
+
 func (s *statusScreen) title() string { return "Step 1 · Verify application status" }
 
 func (s *statusScreen) form() *huh.Form { return s.f }
@@ -62,7 +104,7 @@ func (s *statusScreen) setSize(_, _ int) { s.c.fitForm(s.f) }
 // to the step asks again with what was answered.
 func (s *statusScreen) enter() tea.Cmd {
 	var fields []huh.Field
-	for i, q := range checklist {
+	for i, q := range s.questions() {
 		if i == expiryQuestion {
 			title := q
 			if s.c.accessible {
@@ -80,8 +122,24 @@ func (s *statusScreen) enter() tea.Cmd {
 		s.choices[i].Inline(true)
 		fields = append(fields, s.choices[i])
 	}
+	s.upload = nil
+	if s.asksUpload() {
+		title := uploadQuestion
+		if s.c.accessible {
+			title += " " + uploadHint + " [unknown]:"
+		}
+		s.upload = huh.NewInput().Title(title).Placeholder(uploadHint).
+			CharLimit(40).Validate(s.validUpload).Value(&s.uploaded)
+		fields = append(fields, s.upload)
+	}
+	s.last = fields[len(fields)-1]
 	s.f = s.c.newForm(fields...)
 	return s.c.startForm(s.f)
+}
+
+func (s *statusScreen) validUpload(v string) error {
+	_, _, err := parseUploaded(v, s.c.deps.now())
+	return err
 }
 
 // validExpiry takes a calendar date, never or unknown (empty counts as
@@ -98,11 +156,26 @@ func validExpiry(v string) error {
 	return errors.New("type a date as YYYY-MM-DD, never or unknown")
 }
 
-func (s *statusScreen) typing() bool { return focused(s.f, s.expiry) }
+func (s *statusScreen) typing() bool {
+	return focused(s.f, s.expiry) || s.upload != nil && focused(s.f, s.upload)
+}
+
+// typedInvalid says the focused Input holds an answer it refuses.
+func (s *statusScreen) typedInvalid() bool {
+	switch {
+	case focused(s.f, s.expiry):
+		return validExpiry(s.answers[expiryQuestion]) != nil
+	case s.upload != nil && focused(s.f, s.upload):
+		return s.validUpload(s.uploaded) != nil
+	}
+	return false
+}
+
+func (s *statusScreen) busy() bool { return s.run.running }
 
 func (s *statusScreen) keys() screenKeys {
 	if !pending(s.f) {
-		return screenKeys{open: true, next: true, back: true, skip: true}
+		return screenKeys{open: true, next: !s.run.running, back: true, skip: !s.run.running}
 	}
 	return screenKeys{
 		answer: !s.typing(), open: !s.typing(), field: true, nav: true,
@@ -116,6 +189,13 @@ func (s *statusScreen) update(msg tea.Msg) tea.Cmd {
 		return s.submit()
 	case tea.KeyPressMsg:
 		return s.key(msg)
+	case probeEventMsg, probeDoneMsg:
+		cmd, done := s.run.update(msg)
+		if done && s.run.report != nil {
+			s.c.session.Diagnosis = s.run.report
+			return tea.Batch(cmd, emit(rediagnosedMsg{report: s.run.report}))
+		}
+		return cmd
 	case event:
 		return nil
 	}
@@ -147,7 +227,7 @@ func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down), key.Matches(msg, k.Field) && msg.String() == "tab", key.Matches(msg, k.Next):
 		// Move now rather than through huh's command, so keys typed
 		// right after land in the next field.
-		if s.onLast() || s.typing() && validExpiry(s.answers[expiryQuestion]) != nil {
+		if s.onLast() || s.typedInvalid() {
 			break
 		}
 		return s.f.NextField()
@@ -171,44 +251,92 @@ func (s *statusScreen) answer(a string) tea.Cmd {
 	return nil
 }
 
-func (s *statusScreen) onLast() bool {
-	return focused(s.f, s.choices[len(checklist)-1])
-}
+func (s *statusScreen) onLast() bool { return focused(s.f, s.last) }
 
 // submit records the answers; the terminal rendering then moves on, the
-// accessible one asks where to go.
+// accessible one asks where to go. An upload time that changes what the
+// wizard knows reruns the diagnosis first, on this screen.
 func (s *statusScreen) submit() tea.Cmd {
-	cl := make([]report.Answer, len(checklist))
-	for i, q := range checklist {
-		a := strings.TrimSpace(s.answers[i])
-		if a == "" {
-			a = answerUnknown
-		}
-		cl[i] = report.Answer{Question: q, Answer: a}
+	c := s.c
+	qs := s.questions()
+	cl := make([]report.Answer, 0, len(qs)+1)
+	for i, q := range qs {
+		cl = append(cl, report.Answer{Question: q, Answer: orUnknown(s.answers[i])})
 	}
-	s.c.session.Checklist = cl
-	return s.c.advance(stepRegenerate)
+	if s.upload != nil {
+		cl = append(cl, report.Answer{Question: uploadQuestion, Answer: orUnknown(s.uploaded)})
+	}
+	c.session.Checklist = cl
+	if ev := s.evidence(); !ev.same(c.evidence) {
+		c.evidence = ev
+		return s.run.begin(c)
+	}
+	return c.advance(stepRegenerate)
+}
+
+func orUnknown(a string) string {
+	if a = strings.TrimSpace(a); a == "" {
+		return answerUnknown
+	}
+	return a
+}
+
+// evidence is what the answers tell the probe: when the key was uploaded.
+func (s *statusScreen) evidence() Evidence {
+	if s.upload == nil {
+		return s.c.evidence
+	}
+	at, known, err := parseUploaded(s.uploaded, s.c.deps.now())
+	if err != nil || !known {
+		return Evidence{}
+	}
+	return Evidence{KeyUploadedAt: at, KeyID: s.c.tenant.Cerner.SystemApp.KeyID}
+}
+
+func (e Evidence) same(o Evidence) bool {
+	return e.KeyID == o.KeyID && e.KeyUploadedAt.Equal(o.KeyUploadedAt)
 }
 
 func (s *statusScreen) view(p *page) {
 	c := s.c
 	st := c.styles
 	url := c.deps.ConsoleURL
-	p.add("Log in to the Cerner Code Console and look at the application:")
+	app := c.tenant.Cerner.SystemApp
+	if c.jwtApp() {
+		p.add("Log in to the vendor's portal and look at the application and its public keys:")
+	} else {
+		p.add("Log in to the Cerner Code Console and look at the application:")
+	}
 	p.add(st.Label.Render("Console      ") + st.Link.Hyperlink(url).Render(url))
-	p.add(st.Label.Render("Navigate to  ") + "My Apps → System Apps")
-	p.add(st.Label.Render("Find app     ") + st.Code.Render(c.tenant.Cerner.SystemApp.ClientID))
+	if c.jwtApp() {
+		p.add(st.Label.Render("Find app     ") + st.Code.Render(app.ClientID))
+		p.add(st.Label.Render("Its key      ") + "kid " + st.Code.Render(app.KeyID))
+	} else {
+		p.add(st.Label.Render("Navigate to  ") + "My Apps → System Apps")
+		p.add(st.Label.Render("Find app     ") + st.Code.Render(app.ClientID))
+	}
 	p.blank()
 	p.add(st.Heading.Render("Record what you see") + st.Muted.Render("  (the answers go into the report)"))
-	if c.accessible {
-		return
-	}
-	if pending(s.f) {
+	if !c.accessible && pending(s.f) {
 		p.mark()
 		p.add(s.f.View())
 		return
 	}
-	for _, a := range c.session.Checklist {
-		p.add(padRight(a.Question, 38) + a.Answer)
+	if !c.accessible {
+		for _, a := range c.session.Checklist {
+			p.add(padRight(a.Question, 38) + a.Answer)
+		}
+	}
+	switch {
+	case s.run.running:
+		p.blank()
+		p.add(c.spin() + " diagnosing again with your answer…")
+	case s.run.err != nil:
+		p.blank()
+		p.add(st.Error.Render("✗ The probe stopped: " + s.run.err.Error()))
+	case s.run.report != nil && s.run.report == c.session.Diagnosis:
+		p.blank()
+		p.add(st.Muted.Render("Diagnosed again with your answer:"))
+		renderVerdict(c, p, s.run.report)
 	}
 }
