@@ -102,7 +102,14 @@ type wizardBackend struct {
 	// rotation the last write made: what "What remains" measures.
 	lifetime map[string]int
 	last     *rotated
+	// now is the clock of the probe runs and of Step 1's "20m ago"
+	// (time.Now when nil); tests share the sandbox's.
+	now func() time.Time
 }
+
+// wizardAnswer names the wizard's answer in the evidence, as
+// --key-uploaded-at names the flag.
+const wizardAnswer = "your answer in the wizard"
 
 func pairKey(clientID string, s config.Secret) string { return clientID + " " + s.Fingerprint() }
 
@@ -111,6 +118,7 @@ func (w *wizardBackend) probeOptions(t config.Tenant) probe.Options {
 	defer w.mu.Unlock()
 	o := w.g.probeOptions(w.f, t)
 	o.RootCAs = w.rootCAs
+	o.Now = w.now
 	return o
 }
 
@@ -124,8 +132,13 @@ func (w *wizardBackend) deps() ui.Deps {
 			defer w.mu.Unlock()
 			return w.f.Tenant(name)
 		},
-		Probe: func(ctx context.Context, t config.Tenant, onEvent func(probe.Event)) (*probe.Report, error) {
-			return probe.Run(ctx, w.probeOptions(t), onEvent)
+		Probe: func(ctx context.Context, t config.Tenant, ev ui.Evidence, onEvent func(probe.Event)) (*probe.Report, error) {
+			o := w.probeOptions(t)
+			if !ev.KeyUploadedAt.IsZero() {
+				// The same evidence as probe --key-uploaded-at.
+				o.KeyUploadedAt, o.KeyUploadedFrom = ev.KeyUploadedAt, wizardAnswer
+			}
+			return probe.Run(ctx, o, onEvent)
 		},
 		TestToken: func(ctx context.Context, t config.Tenant, clientID string, secret config.Secret) probe.TokenOutcome {
 			out := probe.RequestToken(ctx, w.probeOptions(t), clientID, secret)
@@ -145,6 +158,7 @@ func (w *wizardBackend) deps() ui.Deps {
 		OpenURL:           browserOpener(w.io.Getenv),
 		SaveReport:        w.saveReport,
 		Version:           versionString(),
+		Now:               w.now,
 		Keys:              w.keyDeps(),
 		After:             w.afterDeps(),
 	}

@@ -32,8 +32,8 @@ func TestWizardRotatesKey(t *testing.T) {
 
 	d.waitFor("Diagnosis jwt-key-unknown")
 	d.key("enter")
-	d.waitFor("Record")
-	for range 5 {
+	d.waitFor("When did you upload this key?") // a key cause: Step 1 asks it
+	for range 6 {
 		d.key("enter")
 	}
 	d.waitFor("Rotate the key")
@@ -112,8 +112,8 @@ func (d *wizardDriver) toKeyUpload() {
 	d.t.Helper()
 	d.waitFor("Diagnosis jwt-key-unknown")
 	d.key("enter")
-	d.waitFor("Record")
-	for range 5 {
+	d.waitFor("When did you upload this key?") // a key cause: Step 1 asks it
+	for range 6 {
 		d.key("enter")
 	}
 	d.waitFor("Rotate the key")
