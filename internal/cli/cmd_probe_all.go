@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -12,8 +13,10 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
-// runProbeAll probes every tenant at once: the tenants share nothing, so the
-// whole run takes about as long as the slowest one.
+// runProbeAll probes every tenant concurrently (tenantsInFlight at a time),
+// sharing what is per URL, host or key file rather than per tenant (one
+// probe.SharedClient), so the whole run of tens of tenants takes about as
+// long as the slowest one.
 func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) error {
 	if g.tenant != "" {
 		return fmt.Errorf("--all-tenants and --tenant %q exclude each other", g.tenant)
@@ -32,6 +35,10 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 	names := file.TenantNames()
 	reports := make([]*probe.Report, len(names))
 	errs := make([]error, len(names))
+	// At most tenantsInFlight tenants run at once: each holds a goroutine
+	// per check and its answers, so hundreds at once cost memory without
+	// finishing sooner once the CPU is busy.
+	slots := make(chan struct{}, tenantsInFlight())
 	var wg sync.WaitGroup
 	for i, name := range names {
 		t, terr := file.Tenant(name)
@@ -42,11 +49,17 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 		opts := g.probeOptions(file, t)
 		opts.Only, opts.Skip = f.only, f.skip
 		opts.Shared = shared
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
 			reports[i], errs[i] = probe.Run(ctx, opts, nil)
-		}()
+		})
 	}
 	wg.Wait()
 	if err := interrupted(ctx); err != nil {
@@ -98,4 +111,13 @@ func tenantConfigReport(path, name string, err error) *probe.Report {
 		Status: probe.StatusFail, Summary: err.Error(), Remedy: "run `fhirdoctor config validate`",
 	}}}
 	return &probe.Report{Tenant: name, ConfigPath: path, StartedAt: time.Now(), Checks: checks, Diagnosis: probe.Diagnose(checks)}
+}
+
+// tenantsInFlight bounds the tenants probed at once. A tenant's probe is a
+// chain of about three round trips, so the run keeps many in flight to
+// hide the latency; beyond what the CPU can serve more only hold memory
+// (goroutine stacks and answers). 64 per core keeps 2 cores busy at 100 ms
+// of latency per answer (docs/benchmarks.md).
+func tenantsInFlight() int {
+	return min(max(64*runtime.GOMAXPROCS(0), 64), 512)
 }
