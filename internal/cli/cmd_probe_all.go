@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 	"text/tabwriter"
@@ -73,15 +75,7 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 		worst = max(worst, probe.ExitCode(reports[i].Diagnosis.Top))
 	}
 	if f.json {
-		docs := make([]report.Document, len(reports))
-		for i, r := range reports {
-			docs[i] = report.NewDocument(r, versionString())
-		}
-		b, err := json.MarshalIndent(docs, "", "  ")
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(io.Out, "%s\n", b); err != nil {
+		if err := writeDocuments(io.Out, reports); err != nil {
 			return err
 		}
 	} else {
@@ -120,4 +114,30 @@ func tenantConfigReport(path, name string, err error) *probe.Report {
 // of latency per answer (docs/benchmarks.md).
 func tenantsInFlight() int {
 	return min(max(64*runtime.GOMAXPROCS(0), 64), 512)
+}
+
+// writeDocuments writes the reports as one JSON array, byte for byte what
+// json.MarshalIndent(docs, "", "  ") gives, one document at a time: the
+// whole array of 500 tenants at once was the run's largest buffer.
+func writeDocuments(w io.Writer, reports []*probe.Report) error {
+	if len(reports) == 0 {
+		_, err := fmt.Fprintln(w, "[]")
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[\n")
+	for i, r := range reports {
+		b, err := json.MarshalIndent(report.NewDocument(r, versionString()), "  ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("  ")
+		bw.Write(b)
+		if i < len(reports)-1 {
+			bw.WriteByte(',')
+		}
+		bw.WriteByte('\n')
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
 }
