@@ -110,10 +110,11 @@ func tenantConfigReport(path, name string, err error) *probe.Report {
 // tenantsInFlight bounds the tenants probed at once. A tenant's probe is a
 // chain of about three round trips, so the run keeps many in flight to
 // hide the latency; beyond what the CPU can serve more only hold memory
-// (goroutine stacks and answers). 64 per core keeps 2 cores busy at 100 ms
-// of latency per answer (docs/benchmarks.md).
+// (goroutine stacks and answers, about 0.1 MB per tenant). On 2 cores at
+// 100 ms per answer, 128 kept the run as fast as 256 at 65 MB of peak RSS
+// instead of 82 (docs/benchmarks.md).
 func tenantsInFlight() int {
-	return min(max(64*runtime.GOMAXPROCS(0), 64), 512)
+	return min(max(64*runtime.GOMAXPROCS(0), 64), 256)
 }
 
 // writeDocuments writes the reports as one JSON array, byte for byte what
