@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -17,11 +18,18 @@ func versionString() string {
 	if version != "" {
 		return version
 	}
+	return buildVersion()
+}
+
+// buildVersion is the module version from the build info, read once:
+// debug.ReadBuildInfo parses it anew on every call, and `probe
+// --all-tenants` asks once per tenant.
+var buildVersion = sync.OnceValue(func() string {
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
 		return info.Main.Version
 	}
 	return "devel"
-}
+})
 
 func commit() string {
 	info, ok := debug.ReadBuildInfo()
