@@ -668,7 +668,7 @@ func leakWizard(l *leakScan) {
 	var out, errb bytes.Buffer
 	w := newWizardBackend(t, srv, &IOStreams{Out: &out, Err: &errb, Getenv: func(string) string { return "" }})
 	reportPath := filepath.Join(l.tempDir(), "fhirdoctor-report.md")
-	d := startWizard(t, w, ui.Options{ReportPath: reportPath})
+	d := startWizard(t, srv, w, ui.Options{ReportPath: reportPath})
 	d.toStep3()
 	d.paste(spacedCanary) // refused with the reason
 	d.waitFor("Client secret:")
@@ -695,7 +695,7 @@ func leakWizard(l *leakScan) {
 	if _, err := os.Stat(reportPath); err != nil {
 		t.Errorf("no saved report to scan: %v", err)
 	}
-	l.add("wizard frames", d.seen.String())
+	l.add("wizard frames", d.everything())
 	l.add("wizard stdout", out.String())
 	l.add("wizard stderr", errb.String())
 }

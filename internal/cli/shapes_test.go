@@ -152,7 +152,7 @@ func TestShapesWizard(t *testing.T) {
 			info := srv.Info()
 			before := readAll(t, info.ConfigFile, info.EnvFile)
 			w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
-			d := startWizard(t, w, ui.Options{})
+			d := startWizard(t, srv, w, ui.Options{})
 			d.toStep3()
 			_, newSecret := srv.Regenerate()
 			d.paste(newSecret + "\n")
@@ -169,7 +169,7 @@ func TestShapesWizard(t *testing.T) {
 			if !sess.Written() || sess.WrittenPath != secretFile(info) {
 				t.Errorf("session: written=%v path %q, want %q", sess.Written(), sess.WrittenPath, secretFile(info))
 			}
-			assertNoSecret(t, srv, d.seen.String())
+			assertNoSecret(t, srv, d.everything())
 			for p := range before {
 				backups, _ := filepath.Glob(p + ".bak.*")
 				if want := map[bool]int{true: 1, false: 0}[p == secretFile(info)]; len(backups) != want {
