@@ -34,6 +34,19 @@ type AuditEntry struct {
 	// Written lists the files replaced: the .env file holding the secret,
 	// the config when the client id changed.
 	Written []string `json:"written,omitempty"`
+	// Command is set for Action "then": a command run after the write.
+	Command *AuditCommand `json:"command,omitempty"`
+}
+
+// AuditCommand records a command run after the write (rotate --then, the
+// wizard's last step): its command line with every known secret replaced
+// by its fingerprint, how it ended, and how long it took. Never its output.
+type AuditCommand struct {
+	Line       string `json:"line"`
+	Dir        string `json:"dir"`
+	Status     string `json:"status"`
+	ExitStatus int    `json:"exit_status"` // -1 when it did not exit by itself
+	DurationMS int64  `json:"duration_ms"`
 }
 
 // AppendAudit appends e as one JSON line to the audit log beside the config

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -27,6 +28,10 @@ type Session struct {
 	OldFingerprint string        `json:"old_secret_fingerprint,omitempty"`
 	NewFingerprint string        `json:"new_secret_fingerprint,omitempty"`
 	After          *probe.Report `json:"-"`
+	// Remains is what the write left to do (nil when nothing was written).
+	Remains *afterwrite.Remains `json:"what_remains,omitempty"`
+	// Then are the commands run after the write, scrubbed.
+	Then []afterwrite.Result `json:"after_the_write,omitempty"`
 }
 
 // Input is everything the markdown report is made of.
@@ -169,6 +174,14 @@ func Markdown(w io.Writer, in Input) error {
 				p("  - After the change: %s; top cause `%s`\n", c, s.After.Diagnosis.Top)
 			}
 		}
+	}
+	if s != nil && s.Remains != nil {
+		p("\n---\n\n## What remains\n\n")
+		writeRemains(&b, *s.Remains)
+	}
+	if s != nil && len(s.Then) > 0 {
+		p("\n---\n\n## After the write\n\n")
+		writeThen(&b, s.Then)
 	}
 	p("\n---\n\n## Next Action\n\n%s\n", NextAction(final, in.ConsoleURL))
 	_, err := io.WriteString(w, b.String())

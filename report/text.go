@@ -156,9 +156,12 @@ func Text(w io.Writer, r *probe.Report, opt TextOptions) error {
 
 func writeDiagnosis(b *strings.Builder, d probe.Diagnosis, opt TextOptions) {
 	st := opt.Style
-	if d.Top == probe.CauseOK {
+	switch {
+	case d.Top == probe.CauseOK && d.Untested != "":
+		b.WriteString(st.apply(st.Bold, "Diagnosis: ok as far as checked") + ": no check failed, but the credentials were not tested (" + d.Untested + ").\n")
+	case d.Top == probe.CauseOK:
 		b.WriteString(st.apply(st.Bold, "Diagnosis: ok") + ": the credentials work end to end.\n")
-	} else {
+	default:
 		fmt.Fprintf(b, "%s %s\n", st.apply(st.Bold, "Diagnosis:"), Headline(d.Top))
 	}
 	n := 0

@@ -36,6 +36,11 @@ type Options struct {
 	// is: SecretInYAML (default) or SecretInDotenv (configfile.go).
 	ConfigShape string
 	SecretIn    string
+	// OtherEnvironments are environments whose config the sandbox also
+	// writes, as .settings.<env>/config.yaml beside config.yaml, with the
+	// same system app and secret: the other copies a regeneration leaves
+	// stale (environments.go).
+	OtherEnvironments []string
 	// ProviderRedirectURI is the registered redirect of the provider app; default DefaultProviderRedirectURI.
 	ProviderRedirectURI string
 	Log                 io.Writer // optional request log; never secrets or tokens
@@ -250,7 +255,10 @@ func (s *Server) writeFiles() error {
 	if err := os.WriteFile(s.caFile(), s.auth.caPEM, 0o644); err != nil {
 		return fmt.Errorf("sandbox: write the CA certificate: %w", err)
 	}
-	return s.writeConfigFiles()
+	if err := s.writeConfigFiles(); err != nil {
+		return err
+	}
+	return s.writeOtherEnvironments()
 }
 
 // Close stops both listeners, ends pending answers and removes a temporary directory.

@@ -16,23 +16,35 @@ func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 		Short: "Show or validate the config file",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(&cobra.Command{
+	var showJSON bool
+	show := &cobra.Command{
 		Use:   "show",
-		Short: "Print the resolved tenant, secrets masked",
+		Short: "Print the tenant as the backend reads it, secrets as fingerprints with where they live",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, t, err := g.loadTenant(io)
 			if err != nil {
 				return err
 			}
+			findings := f.ValidateTenant(t.Name)
+			if showJSON {
+				b, err := describeTenantJSON(f, t, findings)
+				if err != nil {
+					return err
+				}
+				_, err = io.Out.Write(b)
+				return err
+			}
 			// What is wrong with the tenant, once, above what it holds.
-			for _, x := range f.ValidateTenant(t.Name) {
+			for _, x := range findings {
 				fmt.Fprintln(io.Err, x.String())
 			}
 			_, err = fmt.Fprint(io.Out, describeTenant(f, t))
 			return err
 		},
-	}, &cobra.Command{
+	}
+	show.Flags().BoolVar(&showJSON, "json", false, "print a JSON document (schema 1) instead")
+	cmd.AddCommand(show, &cobra.Command{
 		Use:   "validate",
 		Short: "Check every tenant of the config file; exit 1 on any error",
 		Args:  cobra.NoArgs,
@@ -70,7 +82,7 @@ func describeTenant(f *config.File, t config.Tenant) string {
 		if v == "" {
 			return
 		}
-		fmt.Fprintf(&b, "%s%-*s %s\n", strings.Repeat("  ", indent), 18-2*indent, k, v)
+		fmt.Fprintf(&b, "%s%-*s %s\n", strings.Repeat("  ", indent), 20-2*indent, k, v)
 	}
 	secret := func(s config.Secret) string {
 		if src := s.Source(); src.Kind == config.SourceUnresolved {

@@ -43,7 +43,10 @@ func runDemo(ctx context.Context, io *IOStreams, g *globals, scenario string) er
 	if err != nil {
 		return err
 	}
-	srv, err := sandbox.Start(sandbox.Options{Scenario: scenario, AutoApprove: true, ProviderRedirectURI: redirect})
+	// A staging copy of the config, so that the Summary's "What remains"
+	// shows the other place a regeneration breaks.
+	srv, err := sandbox.Start(sandbox.Options{Scenario: scenario, AutoApprove: true, ProviderRedirectURI: redirect,
+		OtherEnvironments: []string{"staging"}})
 	if err != nil {
 		return fmt.Errorf("start sandbox: %w", err)
 	}
@@ -52,5 +55,9 @@ func runDemo(ctx context.Context, io *IOStreams, g *globals, scenario string) er
 	// The demo's config and CA are the sandbox's; flags naming others would
 	// point the wizard away from it.
 	g.configPath, g.caFile = info.ConfigFile, ""
+	g.envName, g.envFiles = "", nil
+	if g.tenantFromEnv {
+		g.tenant = "" // $FHIRDOCTOR_TENANT names a tenant of the real config, not the sandbox's
+	}
 	return runWizardWith(ctx, io, g, info.ConsoleURL, srv.CertPool())
 }

@@ -483,7 +483,7 @@ func leakDotenv(l *leakScan) {
 	for _, shape := range sandbox.ConfigShapes {
 		srv := l.sandbox(sandbox.Options{Scenario: "secret-rotated", ConfigShape: shape, SecretIn: sandbox.SecretInDotenv})
 		cfg := srv.Info().ConfigFile
-		for _, args := range [][]string{{"config", "show", "-v"}, {"config", "validate"}} {
+		for _, args := range [][]string{{"config", "show", "-v"}, {"config", "show", "--json"}, {"config", "validate"}} {
 			l.run(nil, "", append(args, "--config", cfg)...)
 		}
 		for _, args := range [][]string{{"probe", "-v"}, {"probe", "--json"}, {"report", "--format", "markdown"}, {"report", "--format", "json"}} {
@@ -685,15 +685,35 @@ func leakWizard(l *leakScan) {
 	d.key("enter")
 	d.waitFor("passed")
 	d.key("enter")
-	d.waitFor("remains")
+	// Run after writing: a command that prints the config, and so the new
+	// secret (shell builtins only: the test gives it no PATH). What the
+	// frames, the report and the audit log hold of it is its fingerprint.
+	d.waitFor("Run a command now")
+	d.key("y")
+	d.waitFor("Runs with sh -c")
+	d.paste(`while IFS= read -r l; do echo "$l"; done < "$FHIRDOCTOR_CONFIG"`)
+	d.key("enter")
+	d.waitFor("now?")
+	d.key("y")
+	d.waitFor("exit 0 in")
+	d.key("enter")
+	d.waitFor("Save the report?")
 	d.key("r")
 	d.waitFor("Report saved")
 	d.key("q")
 	if s := d.final().Session(); !s.Written() || s.NewFingerprint != config.Fingerprint(canary) {
 		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written(), s.NewFingerprint)
 	}
-	if _, err := os.Stat(reportPath); err != nil {
+	rep, err := os.ReadFile(reportPath)
+	if err != nil {
 		t.Errorf("no saved report to scan: %v", err)
+	}
+	if !strings.Contains(string(rep), "## After the write") || !strings.Contains(string(rep), "client_secret: \""+config.Fingerprint(canary)) {
+		t.Errorf("the report lacks the command's output with the secret's fingerprint")
+	}
+	audit, err := os.ReadFile(filepath.Join(filepath.Dir(srv.Info().ConfigFile), config.AuditFileName))
+	if err != nil || !strings.Contains(string(audit), `"action":"then"`) {
+		t.Errorf("the audit log lacks the command: %v", err)
 	}
 	l.add("wizard frames", d.everything())
 	l.add("wizard stdout", out.String())
@@ -726,6 +746,7 @@ func leakAccessible(l *leakScan) {
 		"y",                     // write
 		"",                      // Step 4: continue
 		"",                      // Step 5: continue
+		"n",                     // no command to run after writing
 		"y",                     // save the report
 	}, "\n") + "\n"
 	var out bytes.Buffer

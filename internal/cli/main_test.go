@@ -41,6 +41,8 @@ func TestScripts(t *testing.T) {
 			"sandbox":    cmdSandbox,
 			"regenerate": cmdRegenerate,
 			"nosecret":   cmdNoSecret,
+			"envlayout":  cmdEnvLayout,
+			"exitcode":   cmdExitCode,
 			"secretenv":  cmdSecretEnv,
 		},
 	})
