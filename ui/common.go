@@ -37,6 +37,10 @@ type common struct {
 	after afterRunning
 
 	// tenant is the tenant as last loaded from the config.
+	// nav is the change of screen asked for while the wizard handles a
+	// message; the wizard makes it before reading the next (typeahead.go).
+	nav *navigation
+
 	tenant  config.Tenant
 	session *Session
 	nextRun int

@@ -109,7 +109,7 @@ func (u *updateScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := u.c.keys.forScreen(u.keys())
 	if !pending(u.f) {
 		if key.Matches(msg, k.Next) {
-			return goTo(stepTest)
+			return u.c.goTo(stepTest)
 		}
 		return nil
 	}
