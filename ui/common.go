@@ -36,11 +36,11 @@ type common struct {
 	// after is the command the "Run after writing" screen runs, if any.
 	after afterRunning
 
-	// tenant is the tenant as last loaded from the config.
 	// nav is the change of screen asked for while the wizard handles a
 	// message; the wizard makes it before reading the next (typeahead.go).
 	nav *navigation
 
+	// tenant is the tenant as last loaded from the config.
 	tenant  config.Tenant
 	session *Session
 	nextRun int

@@ -35,9 +35,10 @@ var huhMoves = map[string]bool{
 	"charm.land/huh/v2.prevGroup": true,
 }
 
-// batchPrefix names the closure tea.Batch and tea.Sequence return; it only
-// returns their commands, so calling it runs nothing.
-const batchPrefix = "charm.land/bubbletea/v2.compactCmds["
+// batchFunc is in the name of the closure tea.Batch and tea.Sequence return
+// (after the caller's name where Batch is inlined); the closure only returns
+// their commands, so calling it runs nothing.
+const batchFunc = ".compactCmds["
 
 func funcName(cmd tea.Cmd) string {
 	return runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name()
@@ -62,7 +63,7 @@ func settleForm(f *huh.Form, cmd tea.Cmd) tea.Cmd {
 				_, next := f.Update(c())
 				queue = append(queue, next)
 			}
-		case strings.HasPrefix(name, batchPrefix):
+		case strings.Contains(name, batchFunc):
 			if b, ok := c().(tea.BatchMsg); ok {
 				queue = append(queue, b...)
 				continue

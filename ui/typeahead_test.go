@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 
+	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -78,13 +80,14 @@ func (s *stepper) keys(ks ...string) {
 	}
 }
 
-// TestTypeAhead types a whole rotation's first screens in one go, every
+// TestTypeAhead types a rotation up to Step 4 in one go, every
 // key before any command's message arrives, as a slow terminal delivers
 // keys typed ahead: each key must act on the screen and field the keys
 // before it led to. Before forms settled their moves at once and screens
 // changed before the next key, the keys after Diagnose's enter all went
 // to Diagnose, and a key after a form's last answer went to that answer.
 func TestTypeAhead(t *testing.T) {
+	const newClient = "FAKE-new-client"
 	w := newFakeWorld(probe.CauseSecretInvalid)
 	s := newStepper(t, w.deps())
 	diagnose := s.m.w.screens[stepDiagnose].(*diagnoseScreen)
@@ -98,10 +101,19 @@ func TestTypeAhead(t *testing.T) {
 		"enter",         // the last question keeps "unknown": Step 1 is done
 		"down", "enter", // Step 2: Option B
 	)
+	for _, r := range newClient { // Step 3: the new app's client ID, then its secret
+		s.keys(string(r))
+	}
+	s.keys("enter")
+	s.deliver(tea.PasteMsg{Content: fakeNewSecret})
+	s.keys("enter")
 	check := func(when string) {
 		t.Helper()
-		if s.m.w.cur != stepUpdate {
-			t.Fatalf("%s: on %q, want Step 3", when, s.m.w.current().title())
+		if s.m.w.cur != stepTest {
+			t.Fatalf("%s: on %q, want Step 4", when, s.m.w.current().title())
+		}
+		if got := s.m.Session(); got.NewClientID != newClient || got.NewFingerprint != config.Fingerprint(fakeNewSecret) {
+			t.Errorf("%s: Step 3 handed on client %q, secret %s", when, got.NewClientID, got.NewFingerprint)
 		}
 		var got []string
 		for _, a := range s.m.Session().Checklist {
@@ -117,4 +129,52 @@ func TestTypeAhead(t *testing.T) {
 	check("with every command still pending")
 	s.run(nil)
 	check("once the commands ran")
+}
+
+// holds says cmd is want or a batch that holds it.
+func holds(cmd, want tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	if funcName(cmd) == funcName(want) {
+		return true
+	}
+	if strings.Contains(funcName(cmd), batchFunc) {
+		if b, ok := cmd().(tea.BatchMsg); ok {
+			for _, c := range b {
+				if holds(c, want) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestSettleForm: huh's moves inside a batch are applied at once, the rest
+// of the batch is kept to run, and a sequence is left whole.
+func TestSettleForm(t *testing.T) {
+	var a, b string
+	first, second := huh.NewInput().Value(&a), huh.NewInput().Value(&b)
+	f := huh.NewForm(huh.NewGroup(first, second))
+	f.Init()
+	other := func() tea.Msg { return refreshMsg{} }
+
+	rest := settleForm(f, tea.Batch(other, huh.NextField))
+	if f.GetFocusedField() != second {
+		t.Fatal("NextField inside a batch did not move the focus")
+	}
+	if !holds(rest, other) {
+		t.Error("the rest of the batch lost the other command")
+	}
+
+	seq := tea.Sequence(huh.PrevField, other)
+	if rest := settleForm(f, seq); funcName(rest) != funcName(seq) || f.GetFocusedField() != second {
+		t.Error("a sequence was not left whole")
+	}
+
+	settleForm(f, tea.Batch(other, huh.NextField)) // the last field: nextGroup completes the form
+	if f.State != huh.StateCompleted {
+		t.Errorf("form state %v after NextField on its last field, want completed", f.State)
+	}
 }
