@@ -26,8 +26,13 @@ type AuditEntry struct {
 	NewClientID          string    `json:"new_client_id"`
 	OldSecretFingerprint string    `json:"old_secret_fingerprint"`
 	NewSecretFingerprint string    `json:"new_secret_fingerprint"`
-	Verification         string    `json:"verification"`
-	Backup               string    `json:"backup,omitempty"`
+	// Key rotations of JWT apps: key ids and the new key's RFC 7638
+	// thumbprint (public: it identifies the key, it cannot sign).
+	OldKeyID         string `json:"old_key_id,omitempty"`
+	NewKeyID         string `json:"new_key_id,omitempty"`
+	NewKeyThumbprint string `json:"new_key_thumbprint,omitempty"`
+	Verification     string `json:"verification"`
+	Backup           string `json:"backup,omitempty"`
 	// SecretSource is where the old secret lived (config.yaml:19,
 	// .env:4 (VAR)): the new one was written there.
 	SecretSource string `json:"secret_source,omitempty"`

@@ -52,7 +52,11 @@ func Markdown(w io.Writer, in Input) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	top := r.Diagnosis.Top
-	p("# Cerner Credentials Diagnostic Report\n\n")
+	if in.Tenant.Vendor != "" && in.Tenant.Vendor != "cerner" {
+		p("# %s Credentials Diagnostic Report\n\n", vendorTitle(in.Tenant.Vendor))
+	} else {
+		p("# Cerner Credentials Diagnostic Report\n\n")
+	}
 	p("**Date:** %s  \n", in.Now.UTC().Format("January 2, 2006 15:04 UTC"))
 	p("**Tenant:** %s  \n", in.Tenant.Name)
 	p("**Config:** `%s`  \n", r.ConfigPath)
@@ -95,7 +99,11 @@ func Markdown(w io.Writer, in Input) error {
 		}
 	}
 	if curl := curlLines(r); len(curl) > 0 {
-		p("### The token request, to rerun by hand\n\nThe secret is read from `$FHIRDOCTOR_CLIENT_SECRET`; nothing secret is in this report.\n\n```bash\n%s\n```\n\n", strings.Join(curl, "\n"))
+		from := "The secret is read from `$FHIRDOCTOR_CLIENT_SECRET`"
+		if in.Tenant.Cerner.SystemApp.AuthMethod() == config.AuthPrivateKeyJWT {
+			from = "The client assertion is read from `$FHIRDOCTOR_CLIENT_ASSERTION` (a freshly signed one: each is single-use and lives minutes)"
+		}
+		p("### The token request, to rerun by hand\n\n%s; nothing secret is in this report.\n\n```bash\n%s\n```\n\n", from, strings.Join(curl, "\n"))
 	}
 
 	sa := in.Tenant.Cerner.SystemApp
@@ -106,7 +114,11 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	p("- **Client ID:** `%s`\n", sa.ClientID)
 	if sa.AuthMethod() == config.AuthPrivateKeyJWT {
-		p("- **Authentication:** private_key_jwt, key `%s`\n", sa.KeyID)
+		// The key file's path and kid identify the key; its content never appears.
+		p("- **Authentication:** `private_key_jwt`\n- **Private key:** `%s`\n- **Key ID (kid):** `%s`\n", sa.PrivateKeyPath, sa.KeyID)
+		if sa.JWKSURL != "" {
+			p("- **JWK Set URL:** `%s`\n", sa.JWKSURL)
+		}
 	} else {
 		p("- **Client Secret:** `%s`%s\n", sa.ClientSecret.Mask(), fromSource(sa.ClientSecret))
 	}

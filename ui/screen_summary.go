@@ -318,6 +318,9 @@ func remaining(s Session) []string {
 	if !s.Written() {
 		out = append(out, "The config still holds the old credentials ("+s.OldFingerprint+").")
 	}
+	if s.Written() && s.OldKeyPath != "" {
+		out = append(out, "Restart or reload the backend so it signs with the new key; then retire the old key "+s.OldKeyPath+" and its registration on the server (the file is kept until then).")
+	}
 	if s.Diagnosis != nil && s.Diagnosis.Diagnosis.Top == probe.CauseEdgeBlock && !allPassed(s.After) {
 		out = append(out, "The edge block: retry from another network or the expected egress, and ask Cerner support whether your address is allowed.")
 	}

@@ -31,6 +31,8 @@ type rotateFlags struct {
 	thenTimeout time.Duration
 	// secretArg exists only to refuse it with the reason (see below).
 	secretArg string
+	// JWT apps (cmd_rotate_key.go).
+	key keyRotateFlags
 }
 
 // errSecretArg explains why there is no --client-secret flag.
@@ -54,8 +56,16 @@ backend's cached token; values to update by hand. --also writes the same pair
 to another tenant of this file or to an environment's file, with the same
 guarantees. --then runs a command in the backend root once everything is
 written and verified (restart the backend, run its tests); a failing one
-makes the exit code 8.`,
+makes the exit code 8.
+
+For a JWT app (private_key_path + key_id), --new-key makes a key pair, prints the
+public key to upload, polls the token endpoint with it until the server accepts it
+(--wait), and only then writes private_key_path and key_id. The old key file is kept.
+When --wait ends first: exit 3, config untouched, and the --adopt-key command that
+resumes without minting another key.`,
 		Example: `  pbpaste | fhirdoctor rotate --client-secret-stdin --yes
+  fhirdoctor rotate --new-key --yes                      # a JWT app: new key pair, upload, wait, write
+  fhirdoctor rotate --adopt-key keys/20261201-AbC.pem --kid 20261201-AbC --wait 1h
   fhirdoctor rotate --client-id 11111111-2222-4333-8444-555555555555 --client-secret-stdin < new-secret.txt --yes
   FHIRDOCTOR_CLIENT_SECRET=... fhirdoctor rotate --yes
   fhirdoctor rotate --client-secret-stdin --yes --also staging --then 'npm run test:cerner'`,
@@ -63,6 +73,12 @@ makes the exit code 8.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("client-secret") {
 				return errSecretArg
+			}
+			if f.key.newKey || f.key.adoptKey != "" {
+				return runRotateKey(cmd.Context(), io, g, f)
+			}
+			if err := f.key.onlyWithKey(cmd); err != nil {
+				return err
 			}
 			return runRotate(cmd.Context(), io, g, f)
 		},
@@ -73,6 +89,7 @@ makes the exit code 8.`,
 	fl.BoolVar(&f.skipVerify, "skip-verify", false, "write without testing the new pair first")
 	fl.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
 	fl.BoolVar(&f.noBackup, "no-backup", false, "do not keep a config.yaml.bak.<time> copy")
+	f.key.addFlags(fl)
 	fl.StringArrayVar(&f.also, "also", nil, "also write the new pair to `ENV|TENANT`: every tenant of that environment's file with this client id, or that tenant of this file (repeatable)")
 	fl.StringArrayVar(&f.then, "then", nil, "after a verified write, run `CMD` with sh -c in the backend root (repeatable; a failure exits 8)")
 	fl.DurationVar(&f.thenTimeout, "then-timeout", afterwrite.DefaultTimeout, "time limit of each --then command")
@@ -152,7 +169,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 	// A secret that lives in the process environment cannot be written:
 	// say so before asking for the new one.
 	if app := tenant.Cerner.SystemApp; app.AuthMethod() == config.AuthPrivateKeyJWT {
-		return fmt.Errorf("tenant %s's system app authenticates with private_key_jwt (key_id %s), not a client secret: there is no secret to rotate", tenant.Name, app.KeyID)
+		return fmt.Errorf("tenant %s's system app authenticates with private_key_jwt (key_id %s), not a client secret: there is no secret to rotate; rotate its key with `fhirdoctor rotate --new-key`", tenant.Name, app.KeyID)
 	}
 	if err := file.CheckWritable(tenant.Name, tenant.Cerner.SystemApp.Key("client_secret")); err != nil {
 		return err

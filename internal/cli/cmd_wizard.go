@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
 	"github.com/fhirdoctor/fhirdoctor/ui"
@@ -93,6 +94,10 @@ type wizardBackend struct {
 	// secret fingerprint, so the audit line can say whether a write was
 	// verified or written anyway.
 	tested map[string]bool
+	// keys are the key pairs made for a JWT app's rotation, by kid.
+	keys map[string]*jwtauth.Key
+	// keyWait bounds Step 4's wait for a new key (0: the wizard's default).
+	keyWait time.Duration
 	// lifetime is each tested pair's token expires_in, and last the
 	// rotation the last write made: what "What remains" measures.
 	lifetime map[string]int
@@ -140,6 +145,7 @@ func (w *wizardBackend) deps() ui.Deps {
 		OpenURL:           browserOpener(w.io.Getenv),
 		SaveReport:        w.saveReport,
 		Version:           versionString(),
+		Keys:              w.keyDeps(),
 		After:             w.afterDeps(),
 	}
 }
