@@ -226,7 +226,7 @@ func TestScreens(t *testing.T) {
 		}},
 		{name: "step4_test_failed", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, "FAKE-still-wrong")
-			d.waitFor("anyway")
+			d.waitFor("Write it anyway?") // the question: the help bar says "write anyway" before the diff is in
 		}},
 		{name: "step5_verify", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, fakeNewSecret)
