@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"syscall"
 
 	"charm.land/fang/v2"
 
@@ -27,7 +26,7 @@ func run(ctx context.Context, io *IOStreams, args []string) int {
 	root.SetErr(io.Err)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(versionString()),
-		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
+		fang.WithNotifySignal(interruptSignals...),
 		fang.WithErrorHandler(errorHandler(io)),
 	)
 	return exitCode(err)
