@@ -25,7 +25,7 @@ func run(ctx context.Context, io *IOStreams, args []string) int {
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	err := fang.Execute(ctx, root,
-		fang.WithVersion(versionString()),
+		fang.WithVersion(versionLine()),
 		fang.WithNotifySignal(interruptSignals...),
 		fang.WithErrorHandler(errorHandler(io)),
 	)
