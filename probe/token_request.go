@@ -69,6 +69,7 @@ func tokenRequest(ctx context.Context, tokenURL, clientID string, secret config.
 // tokenAttempt is one token request, sent and classified.
 type tokenAttempt struct {
 	answer tokenAnswer
+	http   *HTTPExchange // nil when no answer came
 	status int
 	curl   string
 	facts  Facts
@@ -95,7 +96,19 @@ func (s *state) requestToken(ctx context.Context, clientID string, secret config
 		return at
 	}
 	at.curl = CurlLine(req, body)
-	resp, err := s.do(req)
+	// A retry (send, on a 503) rebuilds the request rather than resend this
+	// one: the body reader is spent, and a JWT client assertion would have
+	// to be signed afresh.
+	sent := false
+	build := func() (*http.Request, error) {
+		if !sent {
+			sent = true
+			return req, nil
+		}
+		r, _, err := tokenRequest(ctx, tokenURL, clientID, secret, scopes, enc)
+		return r, err
+	}
+	resp, _, err := s.send(ctx, build)
 	if err != nil {
 		class, cause, text := transportFailure(err, req.URL.Host)
 		at.answer = tokenAnswer{Class: class, Cause: cause, Summary: text, Evidence: []string{"no HTTP answer: " + text}}
@@ -107,6 +120,9 @@ func (s *state) requestToken(ctx context.Context, clientID string, secret config
 	}
 	at.status = resp.Status
 	at.answer = classifyTokenResponse(resp.Status, resp.Header, resp.Body)
+	at.answer.Evidence = resp.evidence(at.answer.Evidence...)
+	at.http = exchangeOf(resp)
+	at.http.OAuthError, at.http.ErrorURI, at.http.CorrelationID = at.answer.OAuthError, at.answer.ErrorURI, clean(at.answer.CorrelationID, 120)
 	if resp.Truncated {
 		at.answer.Evidence = append(at.answer.Evidence, truncatedEvidence(resp))
 		if at.answer.Class != TokenOK {
