@@ -115,7 +115,7 @@ type TextOptions struct {
 func Text(w io.Writer, r *probe.Report, opt TextOptions) error {
 	st := opt.Style
 	var b strings.Builder
-	b.WriteString(wrap(st.apply(st.Bold, "fhirdoctor probe")+"  ", fmt.Sprintf("tenant %s · %s", r.Tenant, r.ConfigPath), "  ", opt.Width) + "\n\n")
+	b.WriteString(Wrap(st.apply(st.Bold, "fhirdoctor probe")+"  ", fmt.Sprintf("tenant %s · %s", r.Tenant, r.ConfigPath), "  ", opt.Width) + "\n\n")
 	idw := 0
 	for _, c := range r.Checks {
 		idw = max(idw, len(c.ID))
@@ -127,20 +127,20 @@ func Text(w io.Writer, r *probe.Report, opt TextOptions) error {
 		if d := Duration(c.Duration); d != "" {
 			text += "  " + st.apply(st.Dim, d)
 		}
-		b.WriteString(wrap(fmt.Sprintf("%s %-*s  ", st.mark(c.Status), idw, c.ID), text, hang, width) + "\n")
+		b.WriteString(Wrap(fmt.Sprintf("%s %-*s  ", st.mark(c.Status), idw, c.ID), text, hang, width) + "\n")
 		if c.Status == probe.StatusWarn || c.Status == probe.StatusFail || (opt.Verbose && c.Status == probe.StatusPass) {
 			for _, e := range c.Evidence {
-				b.WriteString(wrap("    ", e, "      ", width) + "\n")
+				b.WriteString(Wrap("    ", e, "      ", width) + "\n")
 			}
 		}
 		if c.Remedy != "" && (c.Status == probe.StatusWarn || c.Status == probe.StatusFail) {
-			b.WriteString(styleLines(st.Bold, wrap("    → ", c.Remedy, "      ", width)) + "\n")
+			b.WriteString(styleLines(st.Bold, Wrap("    → ", c.Remedy, "      ", width)) + "\n")
 		}
 	}
 	b.WriteString("\n")
 	writeDiagnosis(&b, r.Diagnosis, opt)
 	code := probe.ExitCode(r.Diagnosis.Top)
-	b.WriteString("\n" + wrap("", fmt.Sprintf("%s · %s · exit %d", Count(r.Checks), Duration(r.Duration), code), "", opt.Width) + "\n")
+	b.WriteString("\n" + Wrap("", fmt.Sprintf("%s · %s · exit %d", Count(r.Checks), Duration(r.Duration), code), "", opt.Width) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -150,7 +150,7 @@ func writeDiagnosis(b *strings.Builder, d probe.Diagnosis, opt TextOptions) {
 	if d.Top == probe.CauseOK {
 		b.WriteString(st.apply(st.Bold, "Diagnosis: ok") + ": the credentials work end to end.\n")
 	} else {
-		b.WriteString(wrap(st.apply(st.Bold, "Diagnosis:")+" ", Headline(d.Top), "  ", opt.Width) + "\n")
+		b.WriteString(Wrap(st.apply(st.Bold, "Diagnosis:")+" ", Headline(d.Top), "  ", opt.Width) + "\n")
 	}
 	var shown []probe.Cause
 	for _, c := range d.Causes {
@@ -173,14 +173,14 @@ func writeDiagnosis(b *strings.Builder, d probe.Diagnosis, opt TextOptions) {
 	for i, c := range shown {
 		fmt.Fprintf(b, "  %*d. %-*s %s\n", nw, i+1, idw, c.ID, verdictStyle(st, c.Verdict))
 		for _, e := range c.Evidence {
-			b.WriteString(wrap(indent+"  ", e, indent+"    ", opt.Width) + "\n")
+			b.WriteString(Wrap(indent+"  ", e, indent+"    ", opt.Width) + "\n")
 		}
 		if c.Fix != "" && c.Verdict != probe.VerdictRuledOut {
 			fix := c.Fix
 			if c.Step > 0 {
 				fix = StepTitle(c.Step) + ": " + fix
 			}
-			b.WriteString(styleLines(st.Bold, wrap(indent+"  ", "fix: "+fix, indent+"       ", opt.Width)) + "\n")
+			b.WriteString(styleLines(st.Bold, Wrap(indent+"  ", "fix: "+fix, indent+"       ", opt.Width)) + "\n")
 		}
 	}
 }

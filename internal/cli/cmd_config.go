@@ -1,21 +1,27 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/report"
 )
+
+var validateFormats = []string{formatText, formatJSON, formatGitHub}
 
 func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Show or validate the config file",
-		Args:  cobra.NoArgs,
+		Args:  noArgsOrSuggest,
+		RunE:  helpWhenNoArgs,
 	}
-	cmd.AddCommand(&cobra.Command{
+	var showJSON bool
+	show := &cobra.Command{
 		Use:   "show",
 		Short: "Print the resolved tenant, secrets masked",
 		Args:  cobra.NoArgs,
@@ -24,37 +30,89 @@ func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if showJSON {
+				// The file holds the secret on this branch of the config
+				// package; a secret read from elsewhere names its source.
+				b, err := report.ShowJSON(f.Path(), t, f.Path())
+				if err != nil {
+					return err
+				}
+				_, err = io.Out.Write(b)
+				return err
+			}
 			_, err = fmt.Fprint(io.Out, describeTenant(f.Path(), t))
 			return err
 		},
-	}, &cobra.Command{
+	}
+	show.Flags().BoolVar(&showJSON, "json", false, "print the tenant as JSON, each secret as its sha256 fingerprint and where it lives")
+	var format string
+	validate := &cobra.Command{
 		Use:   "validate",
 		Short: "Check every tenant of the config file; exit 1 on any error",
-		Args:  cobra.NoArgs,
+		Example: `  fhirdoctor config validate
+  fhirdoctor config validate --format json | jq '.findings[] | select(.severity == "error")'
+  fhirdoctor config validate --format github   # annotations on the file in a pull request`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := g.loadFile(io)
+			fm, err := resolveFormat(format, false, true, validateFormats)
 			if err != nil {
 				return err
 			}
-			path := f.Path()
-			findings := f.Validate()
-			var errs, warns int
-			for _, x := range findings {
-				fmt.Fprintln(io.Out, x.String())
-				if x.Severity == config.SeverityError {
-					errs++
-				} else {
-					warns++
-				}
-			}
-			if errs > 0 {
-				return fmt.Errorf("%s: %d error%s, %d warning%s", path, errs, plural(errs), warns, plural(warns))
-			}
-			fmt.Fprintf(io.Out, "%s: valid (%d tenant%s, %d warning%s)\n", path, len(f.TenantNames()), plural(len(f.TenantNames())), warns, plural(warns))
-			return nil
+			return runValidate(io, g, fm)
 		},
-	})
+	}
+	validate.Flags().StringVar(&format, "format", formatText, "output: text (file:line:col: lines), json or github (workflow annotations on the file)")
+	cmd.AddCommand(show, validate)
 	return cmd
+}
+
+func runValidate(io *IOStreams, g *globals, format string) error {
+	var path string
+	var tenants []string
+	var findings []config.Finding
+	f, err := g.loadFile(io)
+	var pe *config.ParseError
+	switch {
+	case err == nil:
+		path, tenants, findings = f.Path(), f.TenantNames(), f.Validate()
+	case format != formatText && errors.As(err, &pe):
+		// A file that does not parse is one error finding, in every format.
+		path, findings = pe.Pos.File, []config.Finding{pe.Finding()}
+	default:
+		return err
+	}
+	errs, warns := report.CountFindings(findings)
+	switch format {
+	case formatJSON:
+		b, err := report.ValidateJSON(path, tenants, findings)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Out.Write(b); err != nil {
+			return err
+		}
+	case formatGitHub:
+		if err := report.FindingsGitHub(io.Out, findings); err != nil {
+			return err
+		}
+	default:
+		for _, x := range findings {
+			fmt.Fprintln(io.Out, x.String())
+		}
+	}
+	summary := fmt.Sprintf("%s: %d error%s, %d warning%s", path, errs, plural(errs), warns, plural(warns))
+	if errs > 0 {
+		if format != formatText {
+			// stdout already says everything; stderr gets the count.
+			fmt.Fprintln(io.Err, summary)
+			return errSilent
+		}
+		return errors.New(summary)
+	}
+	if format == formatText {
+		fmt.Fprintf(io.Out, "%s: valid (%d tenant%s, %d warning%s)\n", path, len(tenants), plural(len(tenants)), warns, plural(warns))
+	}
+	return nil
 }
 
 func plural(n int) string {
@@ -65,10 +123,13 @@ func plural(n int) string {
 }
 
 // describeTenant renders `config show`: the resolved values, secret masked.
+// Values start in one column whatever the nesting.
 func describeTenant(path string, t config.Tenant) string {
+	const valueCol = 22 // past the longest key, provider_app.authorization_url, at its depth
 	var b strings.Builder
 	row := func(indent int, k, v string) {
-		fmt.Fprintf(&b, "%s%-*s %s\n", strings.Repeat("  ", indent), 18-2*indent, k, v)
+		pad := strings.Repeat("  ", indent) + k
+		fmt.Fprintf(&b, "%-*s %s\n", valueCol-1, pad, v)
 	}
 	row(0, "config", path)
 	row(0, "tenant", t.Name)

@@ -10,11 +10,11 @@ import (
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
-	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
 type probeFlags struct {
 	json       bool
+	format     string
 	only, skip []string
 	listChecks bool
 	allTenants bool
@@ -39,6 +39,11 @@ tenant, 6 token works but FHIR reads fail, 7 server outage.`,
   fhirdoctor probe --provider --no-browser`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := resolveFormat(f.format, f.json, cmd.Flags().Changed("format"), probeFormats)
+			if err != nil {
+				return err
+			}
+			f.format = format
 			if f.listChecks {
 				return listChecks(io)
 			}
@@ -52,7 +57,8 @@ tenant, 6 token works but FHIR reads fail, 7 server outage.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.json, "json", false, "print the JSON document (schema 1) and nothing else on stdout")
+	fl.StringVar(&f.format, "format", formatText, "output: text, json (the schema 1 document), junit (XML, one test case per check) or github (workflow annotations)")
+	fl.BoolVar(&f.json, "json", false, "same as --format json: the JSON document and nothing else on stdout")
 	fl.StringSliceVar(&f.only, "only", nil, "run only these check ids (and what they depend on)")
 	fl.StringSliceVar(&f.skip, "skip", nil, "skip these check ids")
 	fl.BoolVar(&f.listChecks, "list-checks", false, "list the checks and exit")
@@ -89,18 +95,25 @@ func (g *globals) probeOptions(f *config.File, t config.Tenant) probe.Options {
 func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) error {
 	file, tenant, err := g.loadTenant(io)
 	if err != nil {
-		return err
+		// Scripts parse stdout: a config that cannot be used is still one
+		// document (a failed config check, config-invalid, exit 1).
+		if f.format == formatText {
+			return err
+		}
+		path := g.configPath
+		if file != nil {
+			path = file.Path()
+		}
+		if werr := g.writeReports(io, f.format, []*probe.Report{configFailureReport(path, g.tenant, err)}, false); werr != nil {
+			return werr
+		}
+		return newDiagnosisError(1, "%v", err)
 	}
 	opts := g.probeOptions(file, tenant)
 	opts.Only, opts.Skip = f.only, f.skip
-	var progress func(probe.Event)
-	if !f.json && io.StdoutTTY {
-		progress = newProgressLine(io.Err)
-	}
+	progress, stop := g.progress(io)
 	r, err := probe.Run(ctx, opts, progress)
-	if progress != nil {
-		progress(probe.Event{Kind: eventDone})
-	}
+	stop()
 	if err != nil {
 		return err
 	}
@@ -113,15 +126,7 @@ func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) err
 			return err
 		}
 	}
-	if f.json {
-		b, err := report.JSON(r, versionString())
-		if err != nil {
-			return err
-		}
-		if _, err := io.Out.Write(b); err != nil {
-			return err
-		}
-	} else if err := report.Text(io.Out, r, report.TextOptions{Style: g.textStyle(io), Verbose: g.verbose}); err != nil {
+	if err := g.writeReports(io, f.format, []*probe.Report{r}, false); err != nil {
 		return err
 	}
 	return newDiagnosisError(probe.ExitCode(r.Diagnosis.Top), "diagnosis: %s", r.Diagnosis.Top)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fhirdoctor/fhirdoctor/report"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 
@@ -41,17 +42,23 @@ Scenarios:
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.scenario, "scenario", "healthy", "what the sandbox does (see above)")
-	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "TLS listen address (loopback only)")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen address of the TLS host, HOST:PORT (loopback only)")
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every answer")
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "the provider authorize page approves at once (headless tests)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON line once listening, then serve")
 	return cmd
 }
 
+// helpWidth is what help text is wrapped to: fang wraps longer lines at the
+// terminal's edge back to the left margin, which breaks a table apart.
+const helpWidth = 76
+
+// scenarioHelp lists the scenarios as a table whose descriptions wrap under
+// themselves.
 func scenarioHelp() string {
 	var b strings.Builder
 	for _, s := range sandbox.Scenarios() {
-		fmt.Fprintf(&b, "  %-24s %s\n", s.Name, s.Description)
+		b.WriteString(report.Wrap(fmt.Sprintf("  %-24s ", s.Name), s.Description, strings.Repeat(" ", 27), helpWidth) + "\n")
 	}
 	return b.String()
 }

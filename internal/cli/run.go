@@ -26,6 +26,7 @@ func run(ctx context.Context, io *IOStreams, args []string) int {
 	root.SetErr(io.Err)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(versionLine()),
+		fang.WithoutManpage(), // ours has EXIT STATUS and ENVIRONMENT (help.go)
 		fang.WithNotifySignal(interruptSignals...),
 		fang.WithErrorHandler(errorHandler(io)),
 	)
