@@ -26,7 +26,7 @@ func bigConfig(tb testing.TB, lines int) (content string, lastTenant string) {
 	return b.String(), lastTenant
 }
 
-// BenchmarkLoadEditSave is issue 7's "config load + edit + atomic write of
+// BenchmarkLoadEditSave is docs/benchmarks.md's "config load + edit + atomic write of
 // a 2,000-line file under 10 ms". The sub-benchmarks split the cost:
 //   - load: Load (read, parse, index);
 //   - load-edit: and SetSecret on the last tenant (splice and verify that

@@ -15,7 +15,7 @@ var causeOrder = []CauseID{
 
 var verdictRank = map[Verdict]int{VerdictConfirmed: 0, VerdictLikely: 1, VerdictPossible: 2, VerdictRuledOut: 3}
 
-// causeFix is the fix and the action-plan step (seed report: 1 verify app
+// causeFix is the fix and the action-plan step (docs/design.md, "Causes and the action plan": 1 verify app
 // status, 2 regenerate credentials, 3 update configuration, 4 test new
 // credentials, 5 verify end-to-end; 0 none applies) for each cause.
 var causeFix = map[CauseID]struct {
@@ -59,7 +59,7 @@ func (a *causeAcc) against(evidence string, rulesOut bool) {
 	a.ruledOut = a.ruledOut || rulesOut
 }
 
-// Diagnose turns check results into the ranked cause list of product.md.
+// Diagnose turns check results into the ranked cause list of docs/design.md ("Causes and the action plan").
 // Every cause gets a verdict and the evidence for and against it. It is
 // pure: the same results give the same diagnosis.
 func Diagnose(checks []CheckResult) Diagnosis {
@@ -213,7 +213,7 @@ func (d *diagnosis) clock() {
 }
 
 // token reasons on the token request: who answered and how. It is where
-// the seed's four causes are told apart.
+// the four usual causes of a refused token request are told apart.
 func (d *diagnosis) token() {
 	tok, ok := d.by["token"]
 	if !ok || !ran(tok.Status) || tok.Facts == nil {

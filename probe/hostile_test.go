@@ -53,7 +53,7 @@ func TestHostileServers(t *testing.T) {
 		only    []string
 		checks  map[string]hostileWant
 		top     CauseID // "" = not asserted
-		exit    int     // product.md's exit code for top
+		exit    int     // docs/design.md's exit code for top
 	}{
 		{name: "huge body", so: sandbox.Options{Hostile: sandbox.HostileHugeBody}, only: []string{"discovery", "token"},
 			checks: map[string]hostileWant{

@@ -58,7 +58,7 @@ type Event struct {
 	Result Result
 }
 
-// CauseID is the diagnosis vocabulary of product.md.
+// CauseID is the diagnosis vocabulary of docs/design.md ("Causes and the action plan").
 type CauseID string
 
 const (
@@ -93,7 +93,7 @@ type Cause struct {
 	Verdict  Verdict
 	Evidence []string
 	Fix      string
-	// Step is the action-plan step (1..5 as in the seed report) that fixes
+	// Step is the action-plan step (1..5, docs/design.md "Causes and the action plan") that fixes
 	// it, or 0 when no step of the plan applies.
 	Step int
 }
@@ -115,7 +115,7 @@ type Report struct {
 	Diagnosis  Diagnosis
 }
 
-// ExitCode is the process exit code that product.md assigns to a top cause.
+// ExitCode is the process exit code that docs/design.md ("Exit codes") assigns to a top cause.
 // It is domain data (the --json document carries it); main still decides
 // how errors that are not diagnoses map to codes.
 func ExitCode(top CauseID) int {

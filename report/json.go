@@ -11,7 +11,7 @@ import (
 // is removed or renamed without bumping it.
 const Schema = 1
 
-// Document is the `probe --json` document of product.md.
+// Document is the `probe --json` document of docs/design.md.
 type Document struct {
 	Schema     int          `json:"schema"`
 	Tool       Tool         `json:"tool"`

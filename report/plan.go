@@ -2,7 +2,7 @@ package report
 
 import "github.com/fhirdoctor/fhirdoctor/probe"
 
-// PlanStep is one step of the seed report's action plan, marked for a
+// PlanStep is one step of the action plan (docs/design.md), marked for a
 // diagnosis: does it apply, and why (or why not).
 type PlanStep struct {
 	Step    int
@@ -12,7 +12,7 @@ type PlanStep struct {
 }
 
 // Plan marks the five-step action plan for a top cause. The plan is the
-// seed report's; what changes is that we say which steps the evidence
+// one people follow by hand (docs/design.md); what changes is that we say which steps the evidence
 // supports instead of prescribing all of them.
 func Plan(top probe.CauseID) []PlanStep {
 	notes := map[int]string{}

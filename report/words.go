@@ -33,7 +33,7 @@ func Headline(c probe.CauseID) string {
 	return string(c)
 }
 
-// StepTitle names the seed report's action-plan steps, which are also the
+// StepTitle names the action plan's steps (docs/design.md), which are also the
 // wizard's screens.
 func StepTitle(step int) string {
 	switch step {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 )
 
-// renderConfig writes a commented config in the seed report's layout whose credentials
+// renderConfig writes a commented config in the backend's layout whose credentials
 // match the scenario: the valid secret, or in secret-rotated the one that stopped working.
 func (s *Server) renderConfig() []byte {
 	q := strconv.Quote // a Go quoted string of valid UTF-8 is a valid YAML double-quoted scalar

@@ -15,7 +15,7 @@ import (
 var ErrUnknownHostile = errors.New("unknown sandbox hostile mode")
 
 // Hostile modes: a broken or malicious server the probes must survive with a clear
-// message, in bounded time and memory. They are not Cerner scenarios (product.md lists
+// message, in bounded time and memory. They are not Cerner scenarios (docs/design.md lists
 // those) but attacks and breakages, selected with Options.Hostile by tests.
 const (
 	HostileHugeBody      = "huge-body"           // token and discovery stream a 4 GiB body

@@ -149,7 +149,7 @@ func TestInfoJSON(t *testing.T) {
 		t.Errorf("Info %s", b)
 	}
 	if len(m) != 7 {
-		t.Errorf("Info has %d fields, product.md lists 7", len(m))
+		t.Errorf("Info has %d fields, docs/design.md lists 7", len(m))
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // ErrUnknownScenario is returned by Start for a scenario name that Scenarios does not list.
 var ErrUnknownScenario = errors.New("unknown sandbox scenario")
 
-// Scenario names one behaviour of the sandbox, as product.md lists them.
+// Scenario names one behaviour of the sandbox, as docs/design.md ("The sandbox") lists them.
 type Scenario struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
@@ -33,7 +33,7 @@ type scenarioDef struct {
 	behaviour
 }
 
-// ConfiguredScopes are the scopes the generated config asks for (the seed report's set,
+// ConfiguredScopes are the scopes the generated config asks for (a typical integration's set,
 // without system/Composition.read which the sandbox does not support).
 const ConfiguredScopes = "system/Patient.read system/Observation.read system/DocumentReference.read system/Encounter.read system/Binary.read"
 
@@ -67,7 +67,7 @@ var scenarioDefs = []scenarioDef{
 		behaviour{systemScopes: healthyScopes, slow: true}},
 }
 
-// Scenarios lists every scenario in product.md's order; the first is the default.
+// Scenarios lists every scenario in docs/design.md's order; the first is the default.
 func Scenarios() []Scenario {
 	out := make([]Scenario, len(scenarioDefs))
 	for i, d := range scenarioDefs {

@@ -6,7 +6,7 @@ import (
 )
 
 // supportedResources are the resource types of scopes_supported. Composition is absent on
-// purpose: the real sandbox does not list it, and the seed report asked for it.
+// purpose: the real sandbox does not list it, and integrations ask for it (docs/design.md, "The sandbox").
 var supportedResources = []string{
 	"Account", "AllergyIntolerance", "Appointment", "Binary", "CarePlan", "CareTeam", "ChargeItem",
 	"Communication", "Condition", "Consent", "Coverage", "Device", "DiagnosticReport",

@@ -44,11 +44,11 @@ func execRusage(b *testing.B, bin string, args ...string) (time.Duration, int64)
 	return wall, maxrssBytes(ru)
 }
 
-// BenchmarkVersionStart is issue 7's "fhirdoctor version starts in under
+// BenchmarkVersionStart is docs/benchmarks.md's "fhirdoctor version starts in under
 // 20 ms": fork, exec, Go runtime and package init, cobra and fang, print,
 // exit, as a shell sees it.
 //
-// Reproduce: go test -run '^$' -bench VersionStart -benchtime 200x .
+// Reproduce: go test -run '^$' -bench VersionStart -benchtime 200x ./internal/cli/
 func BenchmarkVersionStart(b *testing.B) {
 	bin := buildBinary(b)
 	var peak int64
@@ -60,11 +60,11 @@ func BenchmarkVersionStart(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "maxrss-MB")
 }
 
-// BenchmarkProbeRSS is issue 3's "peak RSS of probe under 40 MB": the
+// BenchmarkProbeRSS is docs/benchmarks.md's "peak RSS of probe under 40 MB": the
 // real binary probes a healthy sandbox (every check runs, the token is
 // issued, FHIR is read) and the kernel's maxrss of the child is reported.
 //
-// Reproduce: go test -run '^$' -bench ProbeRSS -benchtime 20x .
+// Reproduce: go test -run '^$' -bench ProbeRSS -benchtime 20x ./internal/cli/
 func BenchmarkProbeRSS(b *testing.B) {
 	bin := buildBinary(b)
 	srv := benchSandbox(b, sandbox.Options{Scenario: "healthy"})
@@ -100,7 +100,7 @@ func benchSandbox(b *testing.B, opts sandbox.Options) *sandbox.Server {
 // at N = 50); N = 10 shows how the ratio grows with the CPU work (TLS
 // handshakes) that the tenants share.
 //
-// Reproduce: go test -run '^$' -bench ProbeAllTenants -benchtime 5x .
+// Reproduce: go test -run '^$' -bench ProbeAllTenants -benchtime 5x ./internal/cli/
 func BenchmarkProbeAllTenants(b *testing.B) {
 	const sandboxes = 5
 	dir := b.TempDir()

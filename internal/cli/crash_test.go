@@ -170,7 +170,7 @@ func describe(b []byte, names map[string][]byte) string {
 	return "neither the old nor the new content (" + config.Fingerprint(string(b)) + ")"
 }
 
-// TestRotateCrashSafety (issue 7, part 2) kills `rotate` with SIGKILL at
+// TestRotateCrashSafety (docs/security.md, "On disk") kills `rotate` with SIGKILL at
 // every step of its write, with the real binary built with the test hook,
 // and checks that the config then parses and is exactly the old or the new
 // content (old before the rename, new after), that the next run leaves no

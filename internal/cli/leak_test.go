@@ -25,7 +25,7 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
-// The leak scan (issue 7, part 1) runs every command and wizard path it can
+// The leak scan (docs/security.md, "The leak scan") runs every command and wizard path it can
 // reach with a canary secret and searches everything they produce (stdout,
 // stderr, every frame, every file they write) for the canary in every form
 // it travels in, and for every token the sandbox issued. Only the config

@@ -62,7 +62,7 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// TestReportGolden renders `report` for the two scenarios the seed report is
+// TestReportGolden renders `report` for the two scenarios the hand-written report is
 // about and compares them with golden files; the secret is nowhere in them.
 func TestReportGolden(t *testing.T) {
 	for _, tc := range []struct {

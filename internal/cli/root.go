@@ -11,7 +11,7 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
-// globals are the flags every command shares (product.md, "Global").
+// globals are the flags every command shares (docs/design.md, "Global flags").
 type globals struct {
 	configPath string
 	tenant     string
@@ -77,7 +77,7 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 	return root
 }
 
-// loadFile finds the config file by product.md's discovery order and
+// loadFile finds the config file by docs/design.md's discovery order and
 // loads it.
 func (g *globals) loadFile(io *IOStreams) (*config.File, error) {
 	path, err := config.Discover(g.configPath, io.Getenv)

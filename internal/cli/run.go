@@ -33,7 +33,7 @@ func run(ctx context.Context, io *IOStreams, args []string) int {
 	return exitCode(err)
 }
 
-// exitCode maps an error to product.md's exit codes. This is the only place
+// exitCode maps an error to docs/design.md's exit codes. This is the only place
 // that does.
 func exitCode(err error) int {
 	if err == nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // TestProbeScenarios runs the real command against the sandbox over TLS for
-// every scenario of product.md: top cause, exit code, key evidence, and no
+// every scenario of docs/design.md: top cause, exit code, key evidence, and no
 // secret anywhere in the output.
 func TestProbeScenarios(t *testing.T) {
 	cases := []struct {
