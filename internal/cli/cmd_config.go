@@ -125,7 +125,7 @@ func plural(n int) string {
 // describeTenant renders `config show`: the resolved values, secret masked.
 // Values start in one column whatever the nesting.
 func describeTenant(path string, t config.Tenant) string {
-	const valueCol = 22 // past the longest key, provider_app.authorization_url, at its depth
+	const valueCol = 23 // two columns past the longest key, provider_app.authorization_url, at its depth
 	var b strings.Builder
 	row := func(indent int, k, v string) {
 		pad := strings.Repeat("  ", indent) + k
