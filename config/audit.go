@@ -28,6 +28,12 @@ type AuditEntry struct {
 	NewSecretFingerprint string    `json:"new_secret_fingerprint"`
 	Verification         string    `json:"verification"`
 	Backup               string    `json:"backup,omitempty"`
+	// SecretSource is where the old secret lived (config.yaml:19,
+	// .env:4 (VAR)): the new one was written there.
+	SecretSource string `json:"secret_source,omitempty"`
+	// Written lists the files replaced: the .env file holding the secret,
+	// the config when the client id changed.
+	Written []string `json:"written,omitempty"`
 }
 
 // AppendAudit appends e as one JSON line to the audit log beside the config

@@ -28,13 +28,11 @@ type File struct {
 	src      []byte // current content, after edits
 	base     []byte // content Save expects to find on disk
 	fromDisk bool   // base came from disk (Load), so a vanished file is a change
-	tr       *tree  // parse of src; nil after a fast-path edit until needed (see parsed)
+	tr       *tree  // parse of src
 	fs       fsys   // nil means the real file system
 
-	// Which verification each kept edit used; tests read them, and set
-	// fullOnly to compare the fast path with the full verification.
-	fastEdits, fullEdits int
-	fullOnly             bool
+	env     *Environment          // nil until SetEnvironment or first use
+	dotenvs map[string]dotenvLoad // the .env files read to resolve placeholders
 }
 
 // ParseError is a file that cannot be used at all. Pos.Line is 0 when the
@@ -118,16 +116,11 @@ func Parse(path string, data []byte) (*File, error) {
 	return &File{path: path, src: src, base: src, tr: t}, nil
 }
 
-// parsed returns the tree of the current content. A fast-path edit
-// (fastedit.go) leaves none, because it proves what changed without
-// parsing; the tree is rebuilt here, once, when something reads it.
+// parsed returns the tree of the current content: every kept edit comes
+// with the tree its verification parsed (edit.go).
 func (f *File) parsed() (*tree, error) {
 	if f.tr == nil {
-		t, err := parseTree(f.path, f.src)
-		if err != nil {
-			return nil, fmt.Errorf("config: re-reading the edited content: %w", err)
-		}
-		f.tr = t
+		return nil, fmt.Errorf("config: %s was not loaded with Load or Parse: %w", f.path, ErrEdit)
 	}
 	return f.tr, nil
 }

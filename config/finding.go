@@ -45,8 +45,28 @@ type Finding struct {
 	Pos      Position
 	Tenant   string // "" for file-level findings
 	Key      string // dotted path under the tenant, e.g. cerner.system_app.token_url
+	Part     Part   // the part of the tenant it is about
 	Message  string
 }
+
+// Part is a part of a tenant a command may use (a bit set), so that a
+// command is refused only for errors in what it touches (scoped
+// validation, docs/config.md).
+type Part uint8
+
+const (
+	// PartTenant is the tenant as a whole: its shape, its vendor.
+	PartTenant Part = 1 << iota
+	// PartSystemApp is the system app: what a token request and rotate use.
+	PartSystemApp
+	// PartFHIR is the FHIR server: base_url, the test patients.
+	PartFHIR
+	// PartProviderApp is the provider app.
+	PartProviderApp
+
+	// PartAll is every part: `config validate`.
+	PartAll = PartTenant | PartSystemApp | PartFHIR | PartProviderApp
+)
 
 // String is the compiler-style "file:line:col: error: message".
 func (f Finding) String() string {

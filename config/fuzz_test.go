@@ -134,3 +134,41 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDotenv: any bytes parse without panicking, and setting any value of a
+// defined key either fails with the file unchanged or reads back exactly
+// with every other key's value unchanged.
+func FuzzDotenv(f *testing.F) {
+	for _, tc := range dotenvCases {
+		f.Add([]byte(tc.src), "n3w value")
+	}
+	f.Add([]byte("export S='a\\'b' # c\r\nT=\"x\\ny\"\n"), "it's \"q\" `b`")
+	f.Fuzz(func(t *testing.T, src []byte, value string) {
+		d := ParseDotenv(".env", src)
+		keys := d.Keys()
+		if len(keys) == 0 {
+			return
+		}
+		before := d.values()
+		key := keys[len(value)%len(keys)]
+		if err := d.set(key, value); err != nil {
+			if d.Changed() {
+				t.Fatalf("failed edit changed the file: %v", err)
+			}
+			return
+		}
+		after := ParseDotenv(".env", d.Bytes()).values()
+		for k, v := range before {
+			want := v
+			if k == key {
+				want = value
+			}
+			if after[k] != want {
+				t.Fatalf("key %q reads %q after setting %q, want %q", k, after[k], key, want)
+			}
+		}
+		if len(after) != len(before) {
+			t.Fatalf("keys %v became %v", before, after)
+		}
+	})
+}

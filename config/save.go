@@ -52,28 +52,38 @@ func (f *File) Save(opts SaveOptions) (SaveResult, error) {
 }
 
 func (f *File) save(opts SaveOptions) (SaveResult, error) {
-	fsys := f.fsys()
-	target, err := fsys.EvalSymlinks(f.path)
+	res, replaced, err := saveBytes(f.fsys(), f.path, f.base, f.src, f.fromDisk, opts)
+	if replaced {
+		f.base, f.fromDisk = f.src, true
+	}
+	return res, err
+}
+
+// saveBytes replaces the file at path, which was read as base (fromDisk) or
+// is new, with src: the whole of Save's contract, shared by the config file
+// and the .env files. replaced says whether src is now on disk.
+func saveBytes(fsys fsys, path string, base, src []byte, fromDisk bool, opts SaveOptions) (res SaveResult, replaced bool, err error) {
+	target, err := fsys.EvalSymlinks(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if f.fromDisk {
-			return SaveResult{}, fmt.Errorf("the file (or a symlink's target) was deleted since it was read; nothing written: %w", ErrChangedOnDisk)
+		if fromDisk {
+			return SaveResult{}, false, fmt.Errorf("the file (or a symlink's target) was deleted since it was read; nothing written: %w", ErrChangedOnDisk)
 		}
-		target = f.path // a new file
+		target = path // a new file
 	case err != nil:
-		return SaveResult{}, fmt.Errorf("resolving the path: %w", err)
+		return SaveResult{}, false, fmt.Errorf("resolving the path: %w", err)
 	}
-	res := SaveResult{Path: target}
-	dir, base := filepath.Split(target)
+	res = SaveResult{Path: target}
+	dir, name := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
 	unlock, err := lockFile(target)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
-			return res, fmt.Errorf("cannot create files in %s (permission denied); nothing written: %w", dir, err)
+			return res, false, fmt.Errorf("cannot create files in %s (permission denied); nothing written: %w", dir, err)
 		}
-		return res, err
+		return res, false, err
 	}
 	defer unlock()
 	pauseAt("locked")
@@ -81,43 +91,37 @@ func (f *File) save(opts SaveOptions) (SaveResult, error) {
 	cur, err := fsys.ReadFile(target)
 	exists := err == nil
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && f.fromDisk:
-		return res, fmt.Errorf("the file was deleted since it was read; nothing written: %w", ErrChangedOnDisk)
+	case errors.Is(err, fs.ErrNotExist) && fromDisk:
+		return res, false, fmt.Errorf("the file was deleted since it was read; nothing written: %w", ErrChangedOnDisk)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return res, fmt.Errorf("re-reading before writing: %w", err)
-	case exists && !bytes.Equal(cur, f.base):
-		return res, fmt.Errorf("it was modified (by an editor or another process) since fhirdoctor read it; nothing written, reload and try again: %w", ErrChangedOnDisk)
-	case exists && bytes.Equal(cur, f.src):
-		return res, nil
+		return res, false, fmt.Errorf("re-reading before writing: %w", err)
+	case exists && !bytes.Equal(cur, base):
+		return res, false, fmt.Errorf("it was modified (by an editor or another process) since fhirdoctor read it; nothing written, reload and try again: %w", ErrChangedOnDisk)
+	case exists && bytes.Equal(cur, src):
+		return res, false, nil
 	}
 	mode := fs.FileMode(0o600)
 	if exists {
 		fi, err := fsys.Stat(target)
 		if err != nil {
-			return res, fmt.Errorf("reading permissions: %w", err)
+			return res, false, fmt.Errorf("reading permissions: %w", err)
 		}
 		mode = fi.Mode().Perm()
 	}
-	removeStaleTemps(fsys, dir, base)
+	removeStaleTemps(fsys, dir, name)
 	if exists && !opts.NoBackup {
 		if res.BackupPath, err = writeBackup(fsys, target, cur, mode, time.Now()); err != nil {
-			return res, fmt.Errorf("writing the backup (the original is unchanged): %w", err)
+			return res, false, fmt.Errorf("writing the backup (the original is unchanged): %w", err)
 		}
 	}
 	pauseAt("after-backup")
-	if replaced, err := replaceFile(fsys, dir, base, f.src, mode); err != nil {
-		if !replaced && res.BackupPath != "" {
-			// Nothing changed, so a backup would only be clutter.
-			fsys.Remove(res.BackupPath)
-			res.BackupPath = ""
-		}
-		if replaced {
-			f.base, f.fromDisk = f.src, true
-		}
-		return res, err
+	replaced, err = replaceFile(fsys, dir, name, src, mode)
+	if err != nil && !replaced && res.BackupPath != "" {
+		// Nothing changed, so a backup would only be clutter.
+		fsys.Remove(res.BackupPath)
+		res.BackupPath = ""
 	}
-	f.base, f.fromDisk = f.src, true
-	return res, nil
+	return res, replaced, err
 }
 
 // replaceFile is the atomic write. Until the rename, any failure removes

@@ -14,11 +14,19 @@ import (
 // meant to be called where the value goes on the wire or into the file, and
 // nowhere else (grep for it).
 type Secret struct {
-	v string
+	v   string
+	src Source
 }
 
 // NewSecret wraps a raw value.
 func NewSecret(raw string) Secret { return Secret{v: raw} }
+
+// WithSource returns the secret marked as living at src.
+func (s Secret) WithSource(src Source) Secret { s.src = src; return s }
+
+// Source says where the value lives (the zero Source for a value typed or
+// built in code). Every output that shows the fingerprint shows it too.
+func (s Secret) Source() Source { return s.src }
 
 // Reveal returns the raw value. Call it only to put the value on the wire or
 // into the config file.
@@ -27,7 +35,8 @@ func (s Secret) Reveal() string { return s.v }
 // IsZero reports whether the secret is empty.
 func (s Secret) IsZero() bool { return s.v == "" }
 
-// Equal compares two secrets without revealing either.
+// Equal compares two secrets' values (not their sources) without revealing
+// either.
 func (s Secret) Equal(o Secret) bool { return s.v == o.v }
 
 // Fingerprint is "sha256:" and the first 8 hex digits of the SHA-256 of the

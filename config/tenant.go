@@ -78,40 +78,20 @@ func (t *tree) pickTenant(name string) (*ast.MappingValueNode, error) {
 	return nil, &tenantErr{Position{File: t.path}, fmt.Sprintf("no tenant %q; available: %s", name, strings.Join(names, ", "))}
 }
 
-// tenantCerner returns the tenant's name and its cerner mapping.
-func (t *tree) tenantCerner(name string) (string, ast.Node, error) {
-	e, err := t.pickTenant(name)
-	if err != nil {
-		return "", nil, err
-	}
-	name = t.keyText(e)
-	v := t.deref(e.Value)
-	if _, ok := entries(v); !ok {
-		return "", nil, &tenantErr{t.pos(e.Key), fmt.Sprintf("tenant %q is %s; it must be a mapping with a `cerner:` key", name, kindOf(v))}
-	}
-	cmv, _ := t.lookup(v, "cerner")
-	if cmv == nil {
-		return "", nil, &tenantErr{t.pos(e.Key), fmt.Sprintf("tenant %q has no `cerner:` mapping", name)}
-	}
-	c := t.deref(cmv.Value)
-	if _, ok := entries(c); !ok {
-		return "", nil, &tenantErr{t.pos(cmv.Key), fmt.Sprintf("tenant %q: `cerner` is %s; it must be a mapping", name, kindOf(c))}
-	}
-	return name, c, nil
-}
-
-// Tenant resolves a tenant ("" = the only one). It fails only when the
-// tenant cannot be found or is not shaped like one; missing or bad values
-// are left empty for ValidateTenant to report.
+// Tenant resolves a tenant ("" = the only one) in whichever shape it is
+// written, with its secrets' placeholders resolved (placeholder.go). It
+// fails only when the tenant cannot be found or is not shaped like one;
+// missing or bad values are left empty for ValidateTenant to report.
 func (f *File) Tenant(name string) (Tenant, error) {
 	t, err := f.parsed()
 	if err != nil {
 		return Tenant{}, err
 	}
-	name, c, err := t.tenantCerner(name)
+	l, err := t.tenantLayout(name)
 	if err != nil {
 		return Tenant{}, err
 	}
+	env := f.Environment()
 	str := func(m ast.Node, key string) string {
 		if m == nil {
 			return ""
@@ -123,44 +103,98 @@ func (f *File) Tenant(name string) (Tenant, error) {
 		s, _ := t.scalar(mv.Value)
 		return strings.TrimSpace(s)
 	}
-	sub := func(key string) ast.Node {
-		mv, _ := t.lookup(c, key)
+	secret := func(m ast.Node, key string) Secret {
+		if m == nil {
+			return Secret{}
+		}
+		mv, _ := t.lookup(m, key)
 		if mv == nil {
-			return nil
+			return Secret{}
 		}
-		n := t.deref(mv.Value)
-		if _, ok := entries(n); !ok {
-			return nil
+		s, _ := t.scalar(mv.Value)
+		s = strings.TrimSpace(s)
+		pos := t.pos(mv.Value)
+		if mv.Value == nil || t.implicitNull(mv.Value) {
+			pos = t.pos(mv.Key)
 		}
-		return n
+		if v, ok := Placeholder(s); ok {
+			return f.resolve(v, pos)
+		}
+		return NewSecret(s).WithSource(Source{Kind: SourceYAML, File: t.path, Line: pos.Line})
 	}
-	out := Tenant{Name: name}
-	sys := sub("system_app")
-	out.Cerner.SystemApp = SystemApp{
-		ClientID:     str(sys, "client_id"),
-		ClientSecret: NewSecret(str(sys, "client_secret")),
-		TokenURL:     str(sys, "token_url"),
-		Scopes:       strings.Fields(str(sys, "scopes")),
+	out := Tenant{Name: l.name, Shape: l.shape, Vendor: "cerner"}
+	if l.shape == ShapeEHR {
+		if v := strings.ToLower(str(l.ehr, "vendor")); v != "" {
+			out.Vendor = v
+		}
 	}
-	if p := sub("provider_app"); p != nil {
-		out.Cerner.ProviderApp = &ProviderApp{
+	c := &out.Cerner
+	c.at = l.ehrAt
+	sys := l.sys
+	c.SystemApp = SystemApp{
+		ClientID:       str(sys, "client_id"),
+		ClientSecret:   secret(sys, "client_secret"),
+		TokenURL:       str(sys, "token_url"),
+		Scopes:         strings.Fields(str(sys, "scopes")),
+		PrivateKeyPath: env.resolvePath(str(sys, "private_key_path")),
+		KeyID:          str(sys, "key_id"),
+		JWKSURL:        str(sys, "jwks_url"),
+		at:             l.sysAt,
+	}
+	if p := l.prov; p != nil {
+		c.ProviderApp = &ProviderApp{
 			ClientID:         str(p, "client_id"),
+			ClientSecret:     secret(p, "client_secret"),
 			AuthorizationURL: str(p, "authorization_url"),
+			TokenURL:         str(p, "token_url"),
 			RedirectURI:      str(p, "redirect_uri"),
 			Scopes:           strings.Fields(str(p, "scopes")),
+			PrivateKeyPath:   env.resolvePath(str(p, "private_key_path")),
+			KeyID:            str(p, "key_id"),
+			at:               l.provAt,
 		}
 	}
-	out.Cerner.FHIRBaseURL = str(c, "fhir_base_url")
-	if out.Cerner.FHIRBaseURL == "" {
-		if d, ok := DeriveFHIRBase(out.Cerner.SystemApp.TokenURL); ok {
-			out.Cerner.FHIRBaseURL, out.Cerner.FHIRBaseDerived = d, true
+	c.FHIRBaseURL = str(l.ehr, "base_url")
+	if c.FHIRBaseURL == "" {
+		c.FHIRBaseURL = str(l.ehr, "fhir_base_url")
+	}
+	if c.FHIRBaseURL == "" && out.Vendor == "cerner" {
+		if d, ok := DeriveFHIRBase(c.SystemApp.TokenURL); ok {
+			c.FHIRBaseURL, c.FHIRBaseDerived = d, true
 		}
 	}
-	out.Cerner.TestPatientID = str(c, "test_patient_id")
-	if out.Cerner.TestPatientID == "" {
-		out.Cerner.TestPatientID = DefaultTestPatientID
+	c.Patients = t.patients(l.ehr)
+	c.TestPatientID = str(l.ehr, "test_patient_id")
+	if c.TestPatientID == "" && len(c.Patients) > 0 {
+		c.TestPatientID = c.Patients[0]
+	}
+	if c.TestPatientID == "" {
+		c.TestPatientID = DefaultTestPatientID
 	}
 	return out, nil
+}
+
+// patients reads `patients:`: a list of ids, or one string of ids
+// separated by blanks or commas.
+func (t *tree) patients(m ast.Node) []string {
+	if m == nil {
+		return nil
+	}
+	mv, _ := t.lookup(m, "patients")
+	if mv == nil {
+		return nil
+	}
+	var out []string
+	if seq, ok := t.deref(mv.Value).(*ast.SequenceNode); ok {
+		for _, v := range seq.Values {
+			if s, ok := t.scalar(v); ok && strings.TrimSpace(s) != "" {
+				out = append(out, strings.TrimSpace(s))
+			}
+		}
+		return out
+	}
+	s, _ := t.scalar(mv.Value)
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }
 
 // DeriveFHIRBase turns a token URL of the form

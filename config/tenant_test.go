@@ -59,7 +59,7 @@ func TestTenantSelection(t *testing.T) {
 	tests := []struct{ name, want string }{
 		{"", `config.yaml: 3 tenants (default, prod, broken); pick one with --tenant`},
 		{"nope", `config.yaml: no tenant "nope"; available: default, prod, broken`},
-		{"broken", "config.yaml:13:3: tenant \"broken\" is a list; it must be a mapping with a `cerner:` key"},
+		{"broken", "config.yaml:13:3: tenant \"broken\" is a list; it must be a mapping with an `ehr:` or `cerner:` key"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -28,7 +29,7 @@ func (f *File) Validate() []Finding {
 	}
 	var out []Finding
 	for _, e := range es {
-		out = append(out, t.validateTenant(e)...)
+		out = append(out, f.validateTenant(t, e)...)
 	}
 	sortFindings(out)
 	return out
@@ -44,8 +45,22 @@ func (f *File) ValidateTenant(name string) []Finding {
 	if err != nil {
 		return []Finding{errFinding(err, name)}
 	}
-	out := t.validateTenant(e)
+	out := f.validateTenant(t, e)
 	sortFindings(out)
+	return out
+}
+
+// ValidateFor checks one tenant ("" = the only one) for a command that
+// uses only parts of it: errors elsewhere become warnings that say so, so a
+// command is never refused for a part it does not touch (docs/config.md).
+func (f *File) ValidateFor(name string, parts Part) []Finding {
+	out := f.ValidateTenant(name)
+	for i, fd := range out {
+		if fd.Severity == SeverityError && fd.Part != 0 && fd.Part&parts == 0 {
+			out[i].Severity = SeverityWarning
+			out[i].Message += " (not used by this command)"
+		}
+	}
 	return out
 }
 
@@ -59,12 +74,14 @@ func errFinding(err error, tenant string) Finding {
 
 type validator struct {
 	t      *tree
+	f      *File
 	tenant string
+	part   Part // of the findings being added
 	out    []Finding
 }
 
 func (v *validator) add(sev Severity, pos Position, key, format string, args ...any) {
-	v.out = append(v.out, Finding{Severity: sev, Pos: pos, Tenant: v.tenant, Key: key,
+	v.out = append(v.out, Finding{Severity: sev, Pos: pos, Tenant: v.tenant, Key: key, Part: v.part,
 		Message: fmt.Sprintf("tenant %q: ", v.tenant) + fmt.Sprintf(format, args...)})
 }
 
@@ -146,55 +163,203 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-func (t *tree) validateTenant(e *ast.MappingValueNode) []Finding {
-	v := &validator{t: t, tenant: t.keyText(e)}
-	tv := t.deref(e.Value)
-	if _, ok := entries(tv); !ok {
-		v.add(SeverityError, t.pos(e.Key), "", "the tenant is %s; it must be a mapping with a `cerner:` key", kindOf(tv))
-		return v.out
+func (f *File) validateTenant(t *tree, e *ast.MappingValueNode) []Finding {
+	v := &validator{t: t, f: f, tenant: t.keyText(e)}
+	l, err := t.layoutOf(e)
+	if err != nil {
+		fd := errFinding(err, v.tenant)
+		fd.Part = PartTenant
+		return []Finding{fd}
 	}
-	c, cKey := v.section(tv, e.Key, "", "cerner", true)
-	if c == nil {
-		return v.out
+	v.part = PartTenant
+	if l.shadowedCerner != nil {
+		v.add(SeverityWarning, t.pos(l.shadowedCerner.Key), "cerner",
+			"`cerner:` is ignored: the backend reads `ehr:` when a tenant has both; remove one")
 	}
-	sys, sysKey := v.section(c, cKey, "cerner", "system_app", true)
-	var tokenURL value
-	if sys != nil {
-		const p = "cerner.system_app"
-		v.clientID(v.field(sys, sysKey, p, "client_id", true, false), p)
-		v.field(sys, sysKey, p, "client_secret", true, true)
-		tokenURL = v.field(sys, sysKey, p, "token_url", true, false)
-		tokenURL.ok = v.url(tokenURL, p+".token_url", true)
-		v.scopes(v.field(sys, sysKey, p, "scopes", true, false), p+".scopes", systemApp)
+	for _, mv := range l.shadowedFlat {
+		k := dotted(append(append([]string{}, l.ehrAt...), t.keyText(mv)))
+		v.add(SeverityWarning, t.pos(mv.Key), k, "`%s` is ignored: `%s.system_app` wins over the flat keys; remove it", k, l.ehrAt[0])
 	}
-	base := v.field(c, cKey, "cerner", "fhir_base_url", false, false)
-	switch {
-	case base.ok:
-		v.url(base, "cerner.fhir_base_url", true)
-		v.sameTenant(tokenURL, "cerner.system_app.token_url", base, "cerner.fhir_base_url")
-	case tokenURL.ok:
-		if _, ok := DeriveFHIRBase(tokenURL.s); !ok {
-			v.add(SeverityError, tokenURL.pos, "cerner.fhir_base_url",
-				"`cerner.fhir_base_url` is missing and cannot be derived from token_url (it has no tenants/{tenant}/hosts/{host} part); add fhir_base_url")
+	top := dotted(l.ehrAt)
+	vendor := "cerner"
+	if l.shape == ShapeEHR {
+		if vd := v.field(l.ehr, l.ehrKey, top, "vendor", false, false); vd.ok {
+			vendor = strings.ToLower(vd.s)
+			if !knownVendors[vendor] {
+				v.add(SeverityWarning, vd.pos, top+".vendor", "`%s.vendor` %q is not one fhirdoctor knows (cerner, epic, allscripts, meditech); it is probed as a generic SMART server", top, vd.s)
+			}
 		}
 	}
-	if pid := v.field(c, cKey, "cerner", "test_patient_id", false, false); pid.ok && strings.ContainsAny(pid.s, " \t/?#") {
-		v.add(SeverityError, pid.pos, "cerner.test_patient_id", "`cerner.test_patient_id` %q is not a resource id", pid.s)
+	v.noPlaceholders(l.ehr, top, "vendor", "base_url", "fhir_base_url", "test_patient_id")
+
+	v.part = PartSystemApp
+	var tokenURL value
+	if l.sys == nil {
+		if l.sysKey == nil {
+			v.section(l.ehr, l.ehrKey, top, "system_app", true)
+		} else {
+			v.section(l.ehr, l.ehrKey, top, "system_app", false) // reports "not a mapping"
+		}
+	} else {
+		p := dotted(l.sysAt)
+		v.clientID(v.field(l.sys, l.sysKey, p, "client_id", true, false), p, vendor)
+		v.auth(l.sys, l.sysKey, p, true)
+		tokenURL = v.field(l.sys, l.sysKey, p, "token_url", true, false)
+		tokenURL.ok = v.url(tokenURL, p+".token_url", true)
+		v.url(v.field(l.sys, l.sysKey, p, "jwks_url", false, false), p+".jwks_url", true)
+		v.scopes(v.field(l.sys, l.sysKey, p, "scopes", true, false), p+".scopes", systemApp)
+		v.noPlaceholders(l.sys, p, "client_id", "token_url", "jwks_url", "scopes", "private_key_path", "key_id")
 	}
-	if prov, provKey := v.section(c, cKey, "cerner", "provider_app", false); prov != nil {
-		const p = "cerner.provider_app"
-		v.clientID(v.field(prov, provKey, p, "client_id", true, false), p)
-		authURL := v.field(prov, provKey, p, "authorization_url", true, false)
-		v.url(authURL, p+".authorization_url", true)
-		v.sameTenant(tokenURL, "cerner.system_app.token_url", authURL, p+".authorization_url")
-		v.url(v.field(prov, provKey, p, "redirect_uri", true, false), p+".redirect_uri", false)
-		v.scopes(v.field(prov, provKey, p, "scopes", true, false), p+".scopes", providerApp)
+
+	v.part = PartFHIR
+	base := v.field(l.ehr, l.ehrKey, top, "base_url", false, false)
+	alias := v.field(l.ehr, l.ehrKey, top, "fhir_base_url", false, false)
+	baseKey := top + ".base_url"
+	switch {
+	case base.ok && alias.ok && strings.TrimRight(base.s, "/") != strings.TrimRight(alias.s, "/"):
+		v.add(SeverityWarning, alias.pos, top+".fhir_base_url",
+			"`%s.base_url` (line %d) and its alias `%s.fhir_base_url` (line %d) differ; the backend reads base_url, and so does fhirdoctor: remove fhir_base_url",
+			top, base.pos.Line, top, alias.pos.Line)
+	case !base.ok && alias.ok:
+		base, baseKey = alias, top+".fhir_base_url"
+	}
+	switch {
+	case base.ok:
+		v.url(base, baseKey, true)
+		v.sameTenant(tokenURL, dotted(l.sysAt)+".token_url", base, baseKey)
+	case tokenURL.ok && vendor == "cerner":
+		if _, ok := DeriveFHIRBase(tokenURL.s); !ok {
+			v.add(SeverityError, tokenURL.pos, baseKey,
+				"`%s` is missing and cannot be derived from token_url (it has no tenants/{tenant}/hosts/{host} part); add base_url", baseKey)
+		}
+	case l.sys != nil && vendor != "cerner":
+		v.add(SeverityError, t.pos(l.ehrKey), baseKey, "`%s` is missing; add the FHIR server's base URL", baseKey)
+	}
+	if pid := v.field(l.ehr, l.ehrKey, top, "test_patient_id", false, false); pid.ok && !resourceID(pid.s) {
+		v.add(SeverityError, pid.pos, top+".test_patient_id", "`%s.test_patient_id` %q is not a resource id", top, pid.s)
+	}
+	v.patients(l.ehr, top)
+
+	if l.prov != nil || l.provKey != nil {
+		v.part = PartProviderApp
+		prov, provKey := v.section(l.ehr, l.ehrKey, top, "provider_app", false)
+		if prov != nil {
+			p := dotted(l.provAt)
+			v.clientID(v.field(prov, provKey, p, "client_id", true, false), p, vendor)
+			v.auth(prov, provKey, p, false)
+			authURL := v.field(prov, provKey, p, "authorization_url", true, false)
+			v.url(authURL, p+".authorization_url", true)
+			v.sameTenant(tokenURL, dotted(l.sysAt)+".token_url", authURL, p+".authorization_url")
+			v.url(v.field(prov, provKey, p, "token_url", false, false), p+".token_url", true)
+			v.url(v.field(prov, provKey, p, "redirect_uri", true, false), p+".redirect_uri", false)
+			v.scopes(v.field(prov, provKey, p, "scopes", true, false), p+".scopes", providerApp)
+			v.noPlaceholders(prov, p, "client_id", "authorization_url", "token_url", "redirect_uri", "scopes", "private_key_path", "key_id")
+		}
 	}
 	return v.out
 }
 
-func (v *validator) clientID(id value, path string) {
-	if id.ok && !uuidRE.MatchString(id.s) {
+var knownVendors = map[string]bool{"cerner": true, "epic": true, "allscripts": true, "meditech": true}
+
+func resourceID(s string) bool { return !strings.ContainsAny(s, " \t/?#") }
+
+// patients checks `patients:`, a list of resource ids.
+func (v *validator) patients(m ast.Node, top string) {
+	mv, _ := v.t.lookup(m, "patients")
+	if mv == nil {
+		return
+	}
+	key := top + ".patients"
+	n := v.t.deref(mv.Value)
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		if s, ok := v.t.scalar(n); !ok || strings.TrimSpace(s) == "" {
+			v.add(SeverityError, v.valuePos(mv), key, "`%s` is %s; it must be a list of patient ids, e.g. [\"12724066\"]", key, kindOf(n))
+		}
+		return
+	}
+	for _, it := range seq.Values {
+		s, ok := v.t.scalar(it)
+		if !ok || strings.TrimSpace(s) == "" || !resourceID(strings.TrimSpace(s)) {
+			v.add(SeverityError, v.t.pos(it), key, "`%s` holds %s, which is not a patient id", key, quote(s))
+		}
+	}
+}
+
+// auth checks how an app authenticates: a client secret (literal or
+// placeholder), or private_key_path + key_id. A system app needs one of
+// them; a provider app without either is public.
+func (v *validator) auth(m, mKey ast.Node, p string, required bool) {
+	pk := v.field(m, mKey, p, "private_key_path", false, false)
+	kid := v.field(m, mKey, p, "key_id", false, false)
+	jwt := pk.ok || kid.ok
+	sec := v.field(m, mKey, p, "client_secret", required && !jwt, true)
+	switch {
+	case pk.ok && !kid.ok:
+		v.add(SeverityError, pk.pos, p+".key_id", "`%s.key_id` is missing: private_key_path needs the key's id (the `kid` registered with the server)", p)
+	case kid.ok && !pk.ok:
+		v.add(SeverityError, kid.pos, p+".private_key_path", "`%s.private_key_path` is missing: key_id names a key, the path says where it is", p)
+	}
+	if pk.ok {
+		abs := v.f.Environment().resolvePath(pk.s)
+		fi, err := os.Stat(abs)
+		switch {
+		case err != nil && notExist(err):
+			v.add(SeverityError, pk.pos, p+".private_key_path", "`%s.private_key_path`: %s does not exist (a relative path is read from the backend root, %s)", p, abs, v.f.Environment().Root)
+		case err != nil:
+			v.add(SeverityError, pk.pos, p+".private_key_path", "`%s.private_key_path`: %s cannot be read: %v", p, abs, err)
+		case !fi.Mode().IsRegular():
+			v.add(SeverityError, pk.pos, p+".private_key_path", "`%s.private_key_path`: %s is not a file", p, abs)
+		case fi.Mode().Perm()&0o077 != 0:
+			v.add(SeverityWarning, pk.pos, p+".private_key_path", "`%s.private_key_path`: %s is readable by others (mode %04o); chmod 600 it", p, abs, fi.Mode().Perm())
+		}
+	}
+	if jwt && sec.ok {
+		v.add(SeverityWarning, sec.pos, p+".client_secret", "`%s.client_secret` is ignored: private_key_path and key_id select private_key_jwt", p)
+	}
+	if !sec.ok {
+		return
+	}
+	name, ok := Placeholder(sec.s)
+	if !ok {
+		if strings.HasPrefix(sec.s, "${") {
+			v.add(SeverityWarning, sec.pos, p+".client_secret", "`%s.client_secret` starts like a placeholder but is not one (only a whole ${VAR} or $VAR is); it is used as the literal secret", p)
+		}
+		return
+	}
+	s := v.f.resolve(name, sec.pos)
+	switch src := s.Source(); {
+	case src.Kind == SourceUnresolved:
+		v.add(SeverityError, sec.pos, p+".client_secret", "`%s.client_secret` is ${%s}, but %s is not set: looked in %s", p, name, name, v.f.whereLooked())
+	case s.IsZero():
+		v.add(SeverityError, sec.pos, p+".client_secret", "`%s.client_secret` is ${%s}, which is empty in %s", p, name, src)
+	case strings.ContainsFunc(s.Reveal(), func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }):
+		// Reveal only to inspect the characters; the message names the source.
+		v.add(SeverityError, sec.pos, p+".client_secret", "`%s.client_secret` (%s) contains a space or control character; set it again", p, src)
+	}
+}
+
+// noPlaceholders reports a placeholder in a key where the backend reads the
+// value literally: only client_secret is resolved (docs/config.md).
+func (v *validator) noPlaceholders(m ast.Node, p string, keys ...string) {
+	if m == nil {
+		return
+	}
+	for _, k := range keys {
+		mv, _ := v.t.lookup(m, k)
+		if mv == nil {
+			continue
+		}
+		if s, ok := v.t.scalar(mv.Value); ok {
+			if name, ok := Placeholder(strings.TrimSpace(s)); ok {
+				v.add(SeverityError, v.valuePos(mv), p+"."+k, "`%s.%s` is the placeholder $%s, but only client_secret is resolved from the environment; write the value itself", p, k, name)
+			}
+		}
+	}
+}
+
+func (v *validator) clientID(id value, path, vendor string) {
+	if id.ok && vendor == "cerner" && !uuidRE.MatchString(id.s) {
 		v.add(SeverityWarning, id.pos, path+".client_id", "`%s.client_id` is not a UUID; Cerner client ids are UUIDs (other vendors differ)", path)
 	}
 }

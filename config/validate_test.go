@@ -35,8 +35,8 @@ func TestValidate(t *testing.T) {
 		{"missing tenants", "other: 1\n", []string{"config.yaml:1:1: error: no `tenants:` mapping at the top level"}},
 		{"tenants not a map", "tenants: [a, b]\n", []string{"config.yaml:1:1: error: `tenants` is a list; it must be a mapping of tenant names to settings"}},
 		{"tenants empty", "tenants: {}\n", []string{"config.yaml:1:1: error: `tenants` is empty; add one (see `fhirdoctor demo` for an example)"}},
-		{"tenant is a list", "tenants:\n  default:\n    - cerner\n", []string{`config.yaml:2:3: error: tenant "default": the tenant is a list; it must be a mapping with a ` + "`cerner:`" + ` key`}},
-		{"no cerner", "tenants:\n  default:\n    other: 1\n", []string{`config.yaml:2:3: error: tenant "default": ` + "`cerner:` is missing"}},
+		{"tenant is a list", "tenants:\n  default:\n    - cerner\n", []string{`config.yaml:2:3: error: tenant "default" is a list; it must be a mapping with an ` + "`ehr:` or `cerner:`" + ` key`}},
+		{"no cerner", "tenants:\n  default:\n    other: 1\n", []string{`config.yaml:2:3: error: tenant "default" has no ` + "`cerner:` or `ehr:` mapping"}},
 		{"missing required", sysApp(goodID, "client_secret:", goodScopes), []string{
 			"config.yaml:4:7: error: tenant \"default\": `cerner.system_app.token_url` is missing",
 			"config.yaml:6:9: error: tenant \"default\": `cerner.system_app.client_secret` is empty",
@@ -53,7 +53,7 @@ func TestValidate(t *testing.T) {
 			"config.yaml:7:20: error: tenant \"default\": `cerner.system_app.token_url` \"authorization.cerner.com/token\" is not an absolute URL",
 		}},
 		{"underivable base", sysApp(goodID, goodSecret, `token_url: https://authorization.cerner.com/tenants/t1/protocols/oauth2/profiles/smart-v1/token`, goodScopes), []string{
-			"config.yaml:7:20: error: tenant \"default\": `cerner.fhir_base_url` is missing and cannot be derived from token_url (it has no tenants/{tenant}/hosts/{host} part); add fhir_base_url",
+			"config.yaml:7:20: error: tenant \"default\": `cerner.base_url` is missing and cannot be derived from token_url (it has no tenants/{tenant}/hosts/{host} part); add base_url",
 		}},
 		{"tenant mismatch", "tenants:\n  default:\n    cerner:\n      fhir_base_url: https://fhir-ehr-code.cerner.com/r4/other-tenant\n      system_app:\n" +
 			indent("        ", []string{goodID, goodSecret, goodToken, goodScopes}), []string{

@@ -44,9 +44,11 @@ func checkConfig(_ context.Context, s *state) Result {
 		r.Evidence = append(r.Evidence, text)
 	}
 	app := t.Cerner.SystemApp
+	key := func(field string) string { return strings.Join(app.Key(field), ".") }
+	baseKey := strings.Join(t.Cerner.Key("base_url"), ".")
 	for _, u := range []struct{ key, raw string }{
-		{"cerner.system_app.token_url", app.TokenURL},
-		{"cerner.fhir_base_url", t.Cerner.FHIRBaseURL},
+		{key("token_url"), app.TokenURL},
+		{baseKey, t.Cerner.FHIRBaseURL},
 	} {
 		pu, err := url.Parse(u.raw)
 		switch {
@@ -59,14 +61,19 @@ func checkConfig(_ context.Context, s *state) Result {
 		}
 	}
 	if app.ClientID == "" {
-		problem("cerner.system_app.client_id", "cerner.system_app.client_id is empty")
+		problem(key("client_id"), key("client_id")+" is empty")
 	}
-	if app.ClientSecret.IsZero() {
-		problem("cerner.system_app.client_secret", "cerner.system_app.client_secret is empty")
+	jwt := app.AuthMethod() == config.AuthPrivateKeyJWT
+	switch src := app.ClientSecret.Source(); {
+	case jwt:
+	case src.Kind == config.SourceUnresolved:
+		problem(key("client_secret"), fmt.Sprintf("%s is ${%s}, which is not set in the environment or any .env file", key("client_secret"), src.Var))
+	case app.ClientSecret.IsZero():
+		problem(key("client_secret"), key("client_secret")+" is empty")
 	}
-	if len(app.Scopes) == 0 && !covered["cerner.system_app.scopes"] {
+	if len(app.Scopes) == 0 && !covered[key("scopes")] {
 		warns++
-		r.Evidence = append(r.Evidence, "cerner.system_app.scopes is empty: the token will carry no scope")
+		r.Evidence = append(r.Evidence, key("scopes")+" is empty: the token will carry no scope")
 	}
 	where := s.opts.ConfigPath
 	if where == "" {
@@ -86,9 +93,16 @@ func checkConfig(_ context.Context, s *state) Result {
 		r.Status = StatusWarn
 		r.Summary = fmt.Sprintf("tenant %s in %s: %d warning(s)", name, where, warns)
 	default:
-		r.Summary = fmt.Sprintf("tenant %s in %s: client_id %s, secret %s, %d scope(s)", name, where, app.ClientID, app.ClientSecret.Fingerprint(), len(app.Scopes))
+		cred := "secret " + app.ClientSecret.Fingerprint()
+		if src := app.ClientSecret.Source().String(); src != "" {
+			cred += " from " + src
+		}
+		if jwt {
+			cred = "private_key_jwt key " + app.KeyID
+		}
+		r.Summary = fmt.Sprintf("tenant %s in %s: client_id %s, %s, %d scope(s)", name, where, app.ClientID, cred, len(app.Scopes))
 		if t.Cerner.FHIRBaseDerived {
-			r.Evidence = append(r.Evidence, "fhir_base_url derived from token_url: "+t.Cerner.FHIRBaseURL)
+			r.Evidence = append(r.Evidence, "base_url derived from token_url: "+t.Cerner.FHIRBaseURL)
 		}
 		r.Evidence = append(r.Evidence, "scopes: "+strings.Join(app.Scopes, " "))
 	}

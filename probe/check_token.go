@@ -5,20 +5,35 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
 )
+
+// sourceNote is " (from <where the secret lives>)", or "" when unknown.
+func sourceNote(s config.Secret) string {
+	if src := s.Source().String(); src != "" {
+		return " (from " + src + ")"
+	}
+	return ""
+}
 
 // checkToken requests a token the way the integration does:
 // client_credentials, configured scopes, Basic with form-encoded credentials.
 func checkToken(ctx context.Context, s *state) Result {
 	app := s.opts.Tenant.Cerner.SystemApp
+	if app.AuthMethod() == config.AuthPrivateKeyJWT {
+		// Signed client assertions are not implemented yet: say so rather
+		// than send a request that must fail.
+		return skipped(fmt.Sprintf("the app authenticates with private_key_jwt (key_id %s); fhirdoctor cannot test that yet, so the token and the checks that need it are not run", app.KeyID))
+	}
 	if app.ClientID == "" || app.ClientSecret.IsZero() || app.TokenURL == "" {
 		return Result{Status: StatusFail, Summary: "client_id, client_secret or token_url is missing",
-			Remedy: "Fill in cerner.system_app in the config (step 3).", Facts: &Facts{Cause: CauseConfigInvalid}}
+			Remedy: "Fill in " + strings.Join(app.Key(""), ".") + " in the config (step 3).", Facts: &Facts{Cause: CauseConfigInvalid}}
 	}
 	at := s.requestToken(ctx, app.ClientID, app.ClientSecret, app.Scopes, encodingForm)
 	a := at.answer
 	r := Result{Summary: a.Summary, Remedy: a.Remedy, Facts: &at.facts, HTTP: at.http}
-	r.Evidence = append(r.Evidence, fmt.Sprintf("client_id %s, client_secret %s, scopes %q", app.ClientID, app.ClientSecret.Fingerprint(), strings.Join(app.Scopes, " ")))
+	r.Evidence = append(r.Evidence, fmt.Sprintf("client_id %s, client_secret %s%s, scopes %q", app.ClientID, app.ClientSecret.Fingerprint(), sourceNote(app.ClientSecret), strings.Join(app.Scopes, " ")))
 	if at.curl != "" {
 		r.Evidence = append(r.Evidence, "rerun: "+at.curl)
 	}

@@ -142,6 +142,7 @@ type ReportDocument struct {
 type Credentials struct {
 	ClientID          string   `json:"client_id"`
 	SecretFingerprint string   `json:"client_secret_fingerprint"`
+	SecretSource      string   `json:"client_secret_source,omitempty"` // config.yaml:19, .env:4 (VAR), environment (VAR)
 	TokenURL          string   `json:"token_url"`
 	Scopes            []string `json:"scopes"`
 }
@@ -160,7 +161,7 @@ func ReportJSON(in Input) ([]byte, error) {
 	d := ReportDocument{
 		Document: NewDocument(in.Report, in.Version),
 		Credentials: Credentials{
-			ClientID: sa.ClientID, SecretFingerprint: sa.ClientSecret.Fingerprint(),
+			ClientID: sa.ClientID, SecretFingerprint: sa.ClientSecret.Fingerprint(), SecretSource: sa.ClientSecret.Source().String(),
 			TokenURL: sa.TokenURL, Scopes: nonNil(sa.Scopes),
 		},
 		NextAction: NextAction(in.Report.Diagnosis.Top, in.ConsoleURL),

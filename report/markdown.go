@@ -99,9 +99,19 @@ func Markdown(w io.Writer, in Input) error {
 	} else {
 		p("---\n\n## Current Credentials (From Config)\n\n### System App\n")
 	}
-	p("- **Client ID:** `%s`\n- **Client Secret:** `%s`\n- **Token URL:** `%s`\n- **Scopes:** `%s`\n", sa.ClientID, sa.ClientSecret.Mask(), sa.TokenURL, strings.Join(sa.Scopes, " "))
+	p("- **Client ID:** `%s`\n", sa.ClientID)
+	if sa.AuthMethod() == config.AuthPrivateKeyJWT {
+		p("- **Authentication:** private_key_jwt, key `%s`\n", sa.KeyID)
+	} else {
+		p("- **Client Secret:** `%s`%s\n", sa.ClientSecret.Mask(), fromSource(sa.ClientSecret))
+	}
+	p("- **Token URL:** `%s`\n- **Scopes:** `%s`\n", sa.TokenURL, strings.Join(sa.Scopes, " "))
 	if pa := in.Tenant.Cerner.ProviderApp; pa != nil {
-		p("\n### Provider App\n- **Client ID:** `%s`\n- **Authorization URL:** `%s`\n- **Redirect URI:** `%s`\n", pa.ClientID, pa.AuthorizationURL, pa.RedirectURI)
+		p("\n### Provider App\n- **Client ID:** `%s`\n", pa.ClientID)
+		if pa.AuthMethod() == config.AuthClientSecret {
+			p("- **Client Secret:** `%s`%s\n", pa.ClientSecret.Mask(), fromSource(pa.ClientSecret))
+		}
+		p("- **Authorization URL:** `%s`\n- **Redirect URI:** `%s`\n", pa.AuthorizationURL, pa.RedirectURI)
 	}
 
 	p("\n---\n\n## Root Cause Analysis (ranked from evidence)\n\n")
@@ -195,4 +205,12 @@ func curlLines(r *probe.Report) []string {
 		}
 	}
 	return out
+}
+
+// fromSource is " (from <where the secret lives>)", or "" when unknown.
+func fromSource(s config.Secret) string {
+	if src := s.Source().String(); src != "" {
+		return " (from `" + src + "`)"
+	}
+	return ""
 }

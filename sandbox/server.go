@@ -31,6 +31,11 @@ type Options struct {
 	Dir          string        // where ca.pem and config.yaml are written; "" = a new temp dir that Close removes
 	RawBasic     bool          // compare the Basic credentials undecoded (a server that ignores RFC 6749 2.3.1 form-encoding); default decodes per RFC
 	ClientSecret string        // override the registered system-app secret (e.g. with + / = characters for encoding tests); "" = default fake
+	// ConfigShape is the layout of the config file written: ShapeCurrent
+	// (default), ShapeLegacy or ShapeEHR. SecretIn says where its secret
+	// is: SecretInYAML (default) or SecretInDotenv (configfile.go).
+	ConfigShape string
+	SecretIn    string
 	// ProviderRedirectURI is the registered redirect of the provider app; default DefaultProviderRedirectURI.
 	ProviderRedirectURI string
 	Log                 io.Writer // optional request log; never secrets or tokens
@@ -52,6 +57,7 @@ type Info struct {
 	ConsoleURL   string `json:"console_url"`
 	CAFile       string `json:"ca_file"`
 	ConfigFile   string `json:"config_file"`
+	EnvFile      string `json:"env_file,omitempty"` // the .env file holding the secret (SecretInDotenv)
 	Scenario     string `json:"scenario"`
 }
 
@@ -96,6 +102,9 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	if err := lookupHostile(opts.Hostile); err != nil {
+		return nil, err
+	}
+	if err := validShape(opts.ConfigShape, opts.SecretIn); err != nil {
 		return nil, err
 	}
 	if opts.Addr == "" {
@@ -241,15 +250,7 @@ func (s *Server) writeFiles() error {
 	if err := os.WriteFile(s.caFile(), s.auth.caPEM, 0o644); err != nil {
 		return fmt.Errorf("sandbox: write the CA certificate: %w", err)
 	}
-	s.config = s.renderConfig()
-	// os.WriteFile keeps the mode of an existing file; the config holds a secret, so force 0600.
-	if err := os.WriteFile(s.configFile(), s.config, 0o600); err != nil {
-		return fmt.Errorf("sandbox: write the config file: %w", err)
-	}
-	if err := os.Chmod(s.configFile(), 0o600); err != nil {
-		return fmt.Errorf("sandbox: restrict the config file: %w", err)
-	}
-	return nil
+	return s.writeConfigFiles()
 }
 
 // Close stops both listeners, ends pending answers and removes a temporary directory.
@@ -289,6 +290,7 @@ func (s *Server) Info() Info {
 		ConsoleURL:   s.consoleURL(),
 		CAFile:       s.caFile(),
 		ConfigFile:   s.configFile(),
+		EnvFile:      s.envFileInfo(),
 		Scenario:     s.scenario.Name,
 	}
 }

@@ -12,6 +12,10 @@ import (
 // other than the one that runs Update.
 type Deps struct {
 	ConfigPath string
+	// Environment is the backend environment the config belongs to (dev,
+	// staging, prod): the header names it, so a rotation of prod's
+	// credentials never looks like dev's. Empty for the demo's sandbox.
+	Environment string
 	// Tenants lists the config's tenants; more than one shows a picker on
 	// Diagnose unless Options.Tenant names one.
 	Tenants    []string

@@ -364,6 +364,9 @@ func (m Model) body() *page {
 
 func (m Model) viewHeader() string {
 	title := m.styles.Title.Render(m.title())
+	if env := m.deps.Environment; env != "" {
+		title += m.styles.Muted.Render("  · " + env)
+	}
 	var dots []string
 	for s := stepDiagnose; s <= stepSummary; s++ {
 		switch {

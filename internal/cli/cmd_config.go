@@ -30,17 +30,23 @@ func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// What is wrong with the tenant, once, above what it holds.
+			for _, x := range f.ValidateTenant(t.Name) {
+				fmt.Fprintln(io.Err, x.String())
+			}
 			if showJSON {
-				// The file holds the secret on this branch of the config
-				// package; a secret read from elsewhere names its source.
-				b, err := report.ShowJSON(f.Path(), t, f.Path())
+				src := t.Cerner.SystemApp.ClientSecret.Source().String()
+				if src == "" {
+					src = f.Path()
+				}
+				b, err := report.ShowJSON(f.Path(), t, src)
 				if err != nil {
 					return err
 				}
 				_, err = io.Out.Write(b)
 				return err
 			}
-			_, err = fmt.Fprint(io.Out, describeTenant(f.Path(), t))
+			_, err = fmt.Fprint(io.Out, describeTenant(f, t))
 			return err
 		},
 	}
@@ -122,36 +128,81 @@ func plural(n int) string {
 	return "s"
 }
 
-// describeTenant renders `config show`: the resolved values, secret masked.
+// describeTenant renders `config show`: the tenant as the backend reads
+// it, in any shape, with each secret masked and the place it lives.
 // Values start in one column whatever the nesting.
-func describeTenant(path string, t config.Tenant) string {
-	const valueCol = 23 // two columns past the longest key, provider_app.authorization_url, at its depth
+func describeTenant(f *config.File, t config.Tenant) string {
+	const valueCol = 23 // two columns past the longest keys (private_key_path, authorization_url) at their depth
 	var b strings.Builder
 	row := func(indent int, k, v string) {
-		pad := strings.Repeat("  ", indent) + k
-		fmt.Fprintf(&b, "%-*s %s\n", valueCol-1, pad, v)
+		if v == "" {
+			return
+		}
+		fmt.Fprintf(&b, "%-*s %s\n", valueCol-1, strings.Repeat("  ", indent)+k, v)
 	}
-	row(0, "config", path)
+	secret := func(s config.Secret) string {
+		if src := s.Source(); src.Kind == config.SourceUnresolved {
+			return "unresolved: $" + src.Var + " is not set (fhirdoctor config validate says where it looked)"
+		}
+		if s.IsZero() && s.Source().Kind == config.SourceNone {
+			return ""
+		}
+		out := s.Mask()
+		if src := s.Source().String(); src != "" {
+			out += "  from " + src
+		}
+		return out
+	}
+	env := f.Environment()
+	row(0, "config", f.Path())
+	row(0, "environment", env.Name+"  (backend root "+env.Root+")")
 	row(0, "tenant", t.Name)
+	row(0, "shape", t.Shape.String()+"  ("+shapeHint[t.Shape]+")")
+	row(0, "vendor", t.Vendor)
 	c := t.Cerner
 	base := c.FHIRBaseURL
 	if c.FHIRBaseDerived {
 		base += "  (derived from token_url)"
 	}
-	b.WriteString("cerner\n")
-	row(1, "fhir_base_url", base)
+	b.WriteString(strings.Join(c.Key(""), ".") + "\n")
+	row(1, "base_url", base)
+	row(1, "patients", strings.Join(c.Patients, " "))
 	row(1, "test_patient_id", c.TestPatientID)
-	b.WriteString("  system_app\n")
-	row(2, "client_id", c.SystemApp.ClientID)
-	row(2, "client_secret", c.SystemApp.ClientSecret.Mask())
-	row(2, "token_url", c.SystemApp.TokenURL)
-	row(2, "scopes", strings.Join(c.SystemApp.Scopes, " "))
+	app := c.SystemApp
+	fmt.Fprintf(&b, "  %s  (%s)\n", strings.Join(app.Key(""), "."), app.AuthMethod())
+	row(2, "client_id", app.ClientID)
+	row(2, "client_secret", secret(app.ClientSecret))
+	row(2, "private_key_path", app.PrivateKeyPath)
+	row(2, "key_id", app.KeyID)
+	row(2, "token_url", app.TokenURL)
+	row(2, "jwks_url", app.JWKSURL)
+	row(2, "scopes", strings.Join(app.Scopes, " "))
 	if p := c.ProviderApp; p != nil {
-		b.WriteString("  provider_app\n")
+		kind := "public"
+		if p.Confidential() {
+			kind = "confidential, " + string(p.AuthMethod())
+		}
+		fmt.Fprintf(&b, "  %s  (%s)\n", strings.Join(p.Key(""), "."), kind)
 		row(2, "client_id", p.ClientID)
+		row(2, "client_secret", secret(p.ClientSecret))
+		row(2, "private_key_path", p.PrivateKeyPath)
+		row(2, "key_id", p.KeyID)
 		row(2, "authorization_url", p.AuthorizationURL)
+		row(2, "token_url", p.TokenURL)
 		row(2, "redirect_uri", p.RedirectURI)
 		row(2, "scopes", strings.Join(p.Scopes, " "))
 	}
+	if others := config.OtherEnvironmentConfigs(f.Path()); len(others) > 0 {
+		b.WriteString("other environments beside this one\n")
+		for _, o := range others {
+			row(1, o.Env, o.Path)
+		}
+	}
 	return b.String()
+}
+
+var shapeHint = map[config.Shape]string{
+	config.ShapeCurrent: "cerner: with system_app:",
+	config.ShapeLegacy:  "legacy flat cerner: keys",
+	config.ShapeEHR:     "vendor-agnostic ehr:",
 }

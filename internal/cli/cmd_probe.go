@@ -20,6 +20,7 @@ type probeFlags struct {
 	allTenants bool
 	provider   bool
 	noBrowser  bool
+	fromEnv    bool
 }
 
 func newProbeCmd(io *IOStreams, g *globals) *cobra.Command {
@@ -36,7 +37,8 @@ tenant, 6 token works but FHIR reads fail, 7 server outage.`,
 		Example: `  fhirdoctor probe
   fhirdoctor probe --json | jq -r .diagnosis.top
   fhirdoctor probe --only dns,tls,token
-  fhirdoctor probe --provider --no-browser`,
+  fhirdoctor probe --provider --no-browser
+  CERNER_CLIENT_SECRET=... fhirdoctor probe --from-env   # no config file: the CERNER_* variables`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			format, err := resolveFormat(f.format, f.json, cmd.Flags().Changed("format"), probeFormats)
@@ -49,6 +51,9 @@ tenant, 6 token works but FHIR reads fail, 7 server outage.`,
 			}
 			if err := f.checkProviderFlags(); err != nil {
 				return err
+			}
+			if f.fromEnv && f.allTenants {
+				return fmt.Errorf("--from-env probes the one tenant the CERNER_* variables describe; drop --all-tenants")
 			}
 			if f.allTenants {
 				return runProbeAll(cmd.Context(), io, g, f)
@@ -65,6 +70,7 @@ tenant, 6 token works but FHIR reads fail, 7 server outage.`,
 	fl.BoolVar(&f.allTenants, "all-tenants", false, "probe every tenant of the config concurrently; one table, then details (--json: an array)")
 	fl.BoolVar(&f.provider, "provider", false, "then sign in once to test the provider app (authorization code + PKCE) end to end")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "with --provider: print the sign-in URL instead of opening a browser")
+	fl.BoolVar(&f.fromEnv, "from-env", false, "no config file: read CERNER_BASE_URL, CERNER_CLIENT_ID, CERNER_CLIENT_SECRET, CERNER_TOKEN_URL and CERNER_SCOPES (for CI)")
 	return cmd
 }
 
@@ -87,29 +93,50 @@ func (g *globals) probeOptions(f *config.File, t config.Tenant) probe.Options {
 	}
 	if f != nil {
 		opts.ConfigPath = f.Path()
-		opts.Findings = f.ValidateTenant(t.Name)
+		// The checks use the system app and the FHIR server; errors in the
+		// provider app are warnings unless --provider (scoped validation).
+		opts.Findings = f.ValidateFor(t.Name, config.PartTenant|config.PartSystemApp|config.PartFHIR)
 	}
 	return opts
 }
 
-func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) error {
+// probeTarget is the tenant probe runs against: from the config file, or
+// from the CERNER_* variables with --from-env.
+func (g *globals) probeTarget(io *IOStreams, f *probeFlags) (probe.Options, error) {
+	if f.fromEnv {
+		if g.configPath != "" {
+			return probe.Options{}, fmt.Errorf("--from-env reads no config file; drop --config (or drop --from-env)")
+		}
+		t, findings := config.TenantFromEnv(io.lookupEnv)
+		opts := g.probeOptions(nil, t)
+		opts.ConfigPath, opts.Findings = "$CERNER_* variables (--from-env)", findings
+		return opts, nil
+	}
 	file, tenant, err := g.loadTenant(io)
+	if err != nil {
+		return probe.Options{}, err
+	}
+	opts := g.probeOptions(file, tenant)
+	if f.provider {
+		opts.Findings = file.ValidateFor(tenant.Name, config.PartAll)
+	}
+	return opts, nil
+}
+
+func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) error {
+	opts, err := g.probeTarget(io, f)
 	if err != nil {
 		// Scripts parse stdout: a config that cannot be used is still one
 		// document (a failed config check, config-invalid, exit 1).
 		if f.format == formatText {
 			return err
 		}
-		path := g.configPath
-		if file != nil {
-			path = file.Path()
-		}
-		if werr := g.writeReports(io, f.format, []*probe.Report{configFailureReport(path, g.tenant, err)}, false); werr != nil {
+		r := configFailureReport(g.configPath, g.tenant, err)
+		if werr := g.writeReports(io, f.format, []*probe.Report{r}, false); werr != nil {
 			return werr
 		}
 		return newDiagnosisError(1, "%v", err)
 	}
-	opts := g.probeOptions(file, tenant)
 	opts.Only, opts.Skip = f.only, f.skip
 	progress, stop := g.progress(io)
 	r, err := probe.Run(ctx, opts, progress)

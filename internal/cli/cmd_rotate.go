@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
@@ -127,11 +126,16 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 	if err != nil {
 		return err
 	}
-	if findings := file.ValidateTenant(tenant.Name); config.HasErrors(findings) {
-		for _, x := range findings {
-			fmt.Fprintln(io.Err, x.String())
-		}
-		return fmt.Errorf("%s is invalid: fix it before rotating (fhirdoctor config validate)", file.Path())
+	if err := g.checkScoped(io, file, tenant.Name, config.PartTenant|config.PartSystemApp|config.PartFHIR, "rotating"); err != nil {
+		return err
+	}
+	// A secret that lives in the process environment cannot be written:
+	// say so before asking for the new one.
+	if app := tenant.Cerner.SystemApp; app.AuthMethod() == config.AuthPrivateKeyJWT {
+		return fmt.Errorf("tenant %s's system app authenticates with private_key_jwt (key_id %s), not a client secret: there is no secret to rotate", tenant.Name, app.KeyID)
+	}
+	if err := file.CheckWritable(tenant.Name, tenant.Cerner.SystemApp.Key("client_secret")); err != nil {
+		return err
 	}
 	secret, err := readSecret(io, f.secretStdin)
 	if err != nil {
@@ -173,20 +177,18 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		fmt.Fprintf(io.Err, "✓ the new credentials work: token granted (expires in %ds)\n", out.ExpiresIn)
 	}
 
-	scratch, err := config.Parse(file.Path(), file.Bytes())
+	preview, err := setCredentials(file.Clone(), tenant, clientID, secret)
 	if err != nil {
 		return err
 	}
-	if err := setCredentials(scratch, tenant.Name, clientID, secret); err != nil {
-		return err
-	}
-	fmt.Fprint(io.Out, config.RedactedDiff(filepath.Base(file.Path()), file.Bytes(), scratch.Bytes(), old.ClientSecret, secret))
+	fmt.Fprint(io.Out, preview.Diff())
+	targets := strings.Join(preview.Files(), " and ")
 
 	if !f.yes {
 		if !io.Interactive() {
-			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes", file.Path())
+			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes", targets)
 		}
-		ok, err := confirm(io, fmt.Sprintf("Write these changes to %s?", file.Path()))
+		ok, err := confirm(io, fmt.Sprintf("Write these changes to %s?", targets))
 		if err != nil {
 			return err
 		}
@@ -195,18 +197,23 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 			return errSilent
 		}
 	}
-	res, err := writeCredentials(file, tenant.Name, clientID, secret, config.SaveOptions{NoBackup: f.noBackup})
+	results, err := preview.Save(config.SaveOptions{NoBackup: f.noBackup})
 	if err != nil {
+		if len(results) > 0 {
+			return fmt.Errorf("%s was written, but then: %w", results[0].Path, err)
+		}
 		return fmt.Errorf("nothing written: %w", err)
 	}
+	res := firstResult(results)
 	g.audit(io, config.AuditEntry{
 		Config: file.Path(), Tenant: tenant.Name, Action: "rotate",
 		OldClientID: old.ClientID, NewClientID: clientID,
 		OldSecretFingerprint: old.ClientSecret.Fingerprint(), NewSecretFingerprint: secret.Fingerprint(),
 		Verification: verification, Backup: res.BackupPath,
+		SecretSource: old.ClientSecret.Source().String(), Written: savedPaths(results),
 	})
-	fmt.Fprintf(io.Out, "✓ Rotated %s (tenant %s)\n  backup     %s\n  client id  %s\n  secret     %s → %s\n",
-		res.Path, tenant.Name, orNone(res.BackupPath), clientID, old.ClientSecret.Fingerprint(), secret.Fingerprint())
+	fmt.Fprintf(io.Out, "✓ Rotated %s (tenant %s)\n  backup     %s\n  client id  %s\n  secret     %s → %s  (%s)\n",
+		res.Path, tenant.Name, orNone(res.BackupPath), clientID, old.ClientSecret.Fingerprint(), secret.Fingerprint(), sourceOr(old.ClientSecret.Source(), file.Path()))
 	if len(granted) > 0 {
 		fmt.Fprintf(io.Out, "  granted    %s\n", strings.Join(granted, " "))
 	}

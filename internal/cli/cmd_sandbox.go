@@ -20,6 +20,8 @@ type sandboxFlags struct {
 	latency     time.Duration
 	autoApprove bool
 	json        bool
+	shape       string
+	secretIn    string
 }
 
 func newSandboxCmd(io *IOStreams) *cobra.Command {
@@ -46,6 +48,8 @@ Scenarios:
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every answer")
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "the provider authorize page approves at once (headless tests)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON line once listening, then serve")
+	fl.StringVar(&f.shape, "config-shape", sandbox.ShapeCurrent, "layout of the config file written: "+strings.Join(sandbox.ConfigShapes, ", ")+" (see docs/config.md)")
+	fl.StringVar(&f.secretIn, "secret-in", sandbox.SecretInYAML, "where that config's secret lives: yaml (a literal) or dotenv (${CERNER_CLIENT_SECRET}, the value in .env beside it)")
 	return cmd
 }
 
@@ -102,6 +106,8 @@ func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
 		Addr:        f.addr,
 		Latency:     f.latency,
 		AutoApprove: f.autoApprove,
+		ConfigShape: f.shape,
+		SecretIn:    f.secretIn,
 	})
 	if err != nil {
 		return fmt.Errorf("start sandbox: %w", err)
@@ -115,6 +121,10 @@ func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
 		}
 		fmt.Fprintf(io.Out, "%s\n", b)
 	} else {
+		envLine := ""
+		if info.EnvFile != "" {
+			envLine = "\n  .env file     " + info.EnvFile
+		}
 		fmt.Fprintf(io.Out, `fhirdoctor sandbox · scenario %s
 
   FHIR base     %s
@@ -122,11 +132,11 @@ func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
   authorize     %s
   Code Console  %s
   CA file       %s
-  config file   %s
+  config file   %s%s
 
 Try: fhirdoctor probe --config %s --cacert %s
 Serving until interrupted (ctrl+c).
-`, info.Scenario, info.FHIRBaseURL, info.TokenURL, info.AuthorizeURL, info.ConsoleURL, info.CAFile, info.ConfigFile, info.ConfigFile, info.CAFile)
+`, info.Scenario, info.FHIRBaseURL, info.TokenURL, info.AuthorizeURL, info.ConsoleURL, info.CAFile, info.ConfigFile, envLine, info.ConfigFile, info.CAFile)
 	}
 	<-ctx.Done()
 	return nil

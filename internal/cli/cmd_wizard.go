@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -37,6 +36,10 @@ func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL st
 		return err
 	}
 	w := &wizardBackend{g: g, io: io, f: f, rootCAs: rootCAs, consoleURL: consoleURL, tested: map[string]bool{}}
+	if consoleURL == codeConsoleURL {
+		// A real backend's environment; the demo's sandbox config has none.
+		w.envName = f.Environment().Name
+	}
 	opts := ui.Options{Tenant: g.tenant, NoColor: g.noColor}
 	var s ui.Session
 	if g.accessible {
@@ -68,6 +71,7 @@ type wizardBackend struct {
 	io         *IOStreams
 	rootCAs    *x509.CertPool
 	consoleURL string
+	envName    string // shown in the wizard's header
 
 	mu sync.Mutex // guards f and tested: the wizard calls from several goroutines
 	f  *config.File
@@ -89,8 +93,9 @@ func (w *wizardBackend) probeOptions(t config.Tenant) probe.Options {
 
 func (w *wizardBackend) deps() ui.Deps {
 	return ui.Deps{
-		ConfigPath: w.f.Path(),
-		Tenants:    w.f.TenantNames(),
+		ConfigPath:  w.f.Path(),
+		Environment: w.envName,
+		Tenants:     w.f.TenantNames(),
 		LoadTenant: func(name string) (config.Tenant, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
@@ -119,18 +124,15 @@ func (w *wizardBackend) deps() ui.Deps {
 func (w *wizardBackend) diff(tenant, clientID string, secret config.Secret) (string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	scratch, err := config.Parse(w.f.Path(), w.f.Bytes())
+	old, err := w.f.Tenant(tenant)
 	if err != nil {
 		return "", err
 	}
-	old, err := scratch.Tenant(tenant)
+	preview, err := setCredentials(w.f.Clone(), old, clientID, secret)
 	if err != nil {
 		return "", err
 	}
-	if err := setCredentials(scratch, tenant, clientID, secret); err != nil {
-		return "", err
-	}
-	return config.RedactedDiff(filepath.Base(w.f.Path()), w.f.Bytes(), scratch.Bytes(), old.Cerner.SystemApp.ClientSecret, secret), nil
+	return preview.Diff(), nil
 }
 
 func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (config.SaveResult, error) {
@@ -140,7 +142,8 @@ func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (co
 	if err != nil {
 		return config.SaveResult{}, err
 	}
-	res, err := writeCredentials(w.f, tenant, clientID, secret, config.SaveOptions{})
+	results, err := writeCredentials(w.f, old, clientID, secret, config.SaveOptions{})
+	res := firstResult(results)
 	if err != nil {
 		return res, err
 	}
@@ -153,6 +156,7 @@ func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (co
 		OldClientID: old.Cerner.SystemApp.ClientID, NewClientID: clientID,
 		OldSecretFingerprint: old.Cerner.SystemApp.ClientSecret.Fingerprint(), NewSecretFingerprint: secret.Fingerprint(),
 		Verification: verification, Backup: res.BackupPath,
+		SecretSource: old.Cerner.SystemApp.ClientSecret.Source().String(), Written: savedPaths(results),
 	})
 	return res, nil
 }

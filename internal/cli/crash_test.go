@@ -117,7 +117,7 @@ func afterRotate(t *testing.T, path string, before []byte, secret string) []byte
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := setCredentials(f, ten.Name, ten.Cerner.SystemApp.ClientID, config.NewSecret(secret)); err != nil {
+	if _, err := setCredentials(f, ten, ten.Cerner.SystemApp.ClientID, config.NewSecret(secret)); err != nil {
 		t.Fatal(err)
 	}
 	return f.Bytes()

@@ -169,6 +169,10 @@ func newWizardBackend(t *testing.T, srv *sandbox.Server, io *IOStreams) *wizardB
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Placeholders resolve from io's environment, never the test process's.
+	env := config.EnvironmentFor(f.Path(), "")
+	env.LookupEnv = io.lookupEnv
+	f.SetEnvironment(env)
 	g := &globals{timeout: 10 * time.Second}
 	return &wizardBackend{g: g, io: io, f: f, rootCAs: srv.CertPool(), consoleURL: srv.Info().ConsoleURL, tested: map[string]bool{}}
 }

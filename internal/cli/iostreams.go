@@ -3,6 +3,7 @@ package cli
 import (
 	"io"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/x/term"
 )
@@ -50,6 +51,21 @@ func (s *IOStreams) terminalIn() (term.File, bool) {
 func (s *IOStreams) terminalOut() (term.File, bool) {
 	f, ok := s.Out.(term.File)
 	return f, ok && s.StdoutTTY
+}
+
+// lookupEnv reports whether a variable is set, as dotenv does before it
+// refuses to override it: set to the empty string counts as set when the
+// whole environment is known (Environ), else only a non-empty value does.
+func (s *IOStreams) lookupEnv(k string) (string, bool) {
+	if v := s.Getenv(k); v != "" {
+		return v, true
+	}
+	for _, kv := range s.environ() {
+		if strings.HasPrefix(kv, k+"=") {
+			return "", true
+		}
+	}
+	return "", false
 }
 
 // environ is the environment for colour detection; tests that leave Environ

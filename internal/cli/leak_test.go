@@ -244,9 +244,11 @@ func (l *leakScan) check() {
 	t.Logf("leak scan: %d outputs, %d files, %d needles: clean", len(outputs), files, len(needles))
 }
 
-// isConfigOrBackup: the only files allowed to hold the secret.
+// isConfigOrBackup: the only files allowed to hold the secret: the config,
+// the .env file a secret lives in, and their backups.
 func isConfigOrBackup(name string) bool {
-	return name == "config.yaml" || strings.HasPrefix(name, "config.yaml.bak.")
+	return name == "config.yaml" || strings.HasPrefix(name, "config.yaml.bak.") ||
+		name == ".env" || strings.HasPrefix(name, ".env.bak.")
 }
 
 // TestLeakScan runs every path with the canary; each subtest ends with the
@@ -264,6 +266,8 @@ func TestLeakScan(t *testing.T) {
 		{"rotate-refused-by-server", leakRotateRefused},
 		{"report", leakReport},
 		{"config-show-validate", leakConfigCommands},
+		{"secret-in-dotenv", leakDotenv},
+		{"probe-from-env", leakFromEnv},
 		{"malformed-config", leakMalformedConfig},
 		{"sandbox-command", leakSandboxCommand},
 		{"demo-error-paths", leakDemo},
@@ -468,6 +472,57 @@ func leakReport(l *leakScan) {
 				l.t.Errorf("report %s: %v, mode %v; want a 0600 file", out, err, st)
 			}
 		}
+	}
+}
+
+// leakDotenv: every command on each config shape with the secret in .env
+// (config.yaml holds ${CERNER_CLIENT_SECRET}): the .env file may hold it,
+// nothing else; rotate writes into .env, and is refused when the variable
+// is in the environment.
+func leakDotenv(l *leakScan) {
+	for _, shape := range sandbox.ConfigShapes {
+		srv := l.sandbox(sandbox.Options{Scenario: "secret-rotated", ConfigShape: shape, SecretIn: sandbox.SecretInDotenv})
+		cfg := srv.Info().ConfigFile
+		for _, args := range [][]string{{"config", "show", "-v"}, {"config", "validate"}} {
+			l.run(nil, "", append(args, "--config", cfg)...)
+		}
+		for _, args := range [][]string{{"probe", "-v"}, {"probe", "--json"}, {"report", "--format", "markdown"}, {"report", "--format", "json"}} {
+			l.run(nil, "", sandboxArgs(srv, args...)...)
+		}
+		_, fresh := srv.Regenerate()
+		env := map[string]string{sandbox.SecretVar: fresh}
+		if _, _, code := l.run(env, fresh+"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes", "-v")...); code != 1 {
+			l.t.Errorf("%s: rotate with the secret in the environment: exit %d, want 1", shape, code)
+		}
+		if _, _, code := l.run(nil, "\""+canary+"\"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes", "-v")...); code != 3 {
+			l.t.Errorf("%s: rotate to a refused secret: exit %d, want 3", shape, code)
+		}
+		if _, _, code := l.run(nil, fresh+"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes", "-v")...); code != 0 {
+			l.t.Errorf("%s: rotate into .env: exit %d", shape, code)
+		}
+		l.run(nil, "", sandboxArgs(srv, "probe", "-v")...)
+	}
+}
+
+// leakFromEnv: probe --from-env as text and JSON, with the variables
+// complete and with one missing.
+func leakFromEnv(l *leakScan) {
+	srv := l.sandbox(sandbox.Options{Scenario: "healthy"})
+	info := srv.Info()
+	env := map[string]string{
+		config.EnvBaseURL: info.FHIRBaseURL, config.EnvClientID: srv.ClientID(), config.EnvClientSecret: canary,
+		config.EnvTokenURL: info.TokenURL, config.EnvScopes: sandbox.ConfiguredScopes,
+	}
+	for _, format := range [][]string{{"-v"}, {"--json"}} {
+		if _, _, code := l.run(env, "", append([]string{"probe", "--from-env", "--cacert", info.CAFile}, format...)...); code != 0 {
+			l.t.Errorf("probe --from-env %v: exit %d", format, code)
+		}
+	}
+	env[config.EnvClientSecret] = wrongCanary
+	l.run(env, "", "probe", "--from-env", "--cacert", info.CAFile, "-v")
+	delete(env, config.EnvClientSecret)
+	if _, _, code := l.run(env, "", "probe", "--from-env", "--cacert", info.CAFile, "--json"); code != 1 {
+		l.t.Errorf("probe --from-env without the secret: exit %d, want 1", code)
 	}
 }
 

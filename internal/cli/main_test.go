@@ -44,6 +44,7 @@ func TestScripts(t *testing.T) {
 			"regenerate": cmdRegenerate,
 			"nosecret":   cmdNoSecret,
 			"jsonvalid":  cmdJSONValid,
+			"secretenv":  cmdSecretEnv,
 		},
 	})
 }
@@ -56,7 +57,7 @@ var (
 
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [hostile=MODE]")
+		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [shape=current|legacy|ehr] [secret-in=yaml|dotenv] [hostile=MODE]")
 	}
 	opts := sandbox.Options{Scenario: args[0], Dir: ts.MkAbs("sandbox")}
 	for _, a := range args[1:] {
@@ -67,6 +68,10 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			opts.ClientSecret = strings.TrimPrefix(a, "secret=")
 		case strings.HasPrefix(a, "hostile="):
 			opts.Hostile = strings.TrimPrefix(a, "hostile=")
+		case strings.HasPrefix(a, "shape="):
+			opts.ConfigShape = strings.TrimPrefix(a, "shape=")
+		case strings.HasPrefix(a, "secret-in="):
+			opts.SecretIn = strings.TrimPrefix(a, "secret-in=")
 		default:
 			ts.Fatalf("unknown sandbox option %q", a)
 		}
@@ -83,6 +88,20 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("CONSOLE", info.ConsoleURL)
 	ts.Setenv("FHIR", info.FHIRBaseURL)
 	ts.Setenv("CLIENT_ID", srv.ClientID())
+	ts.Setenv("TOKEN_URL", info.TokenURL)
+	ts.Setenv("SCOPES", sandbox.ConfiguredScopes)
+	ts.Setenv("ENVFILE", info.EnvFile)
+}
+
+// cmdSecretEnv presses Regenerate and puts the new secret in the named
+// environment variable of the script, never on its output: a CI job's
+// secret variable.
+func cmdSecretEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: secretenv NAME")
+	}
+	_, secret := scriptSandbox(ts).Regenerate()
+	ts.Setenv(args[0], secret)
 }
 
 func scriptSandbox(ts *testscript.TestScript) *sandbox.Server {

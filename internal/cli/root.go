@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +16,8 @@ import (
 // globals are the flags every command shares (docs/design.md, "Global flags").
 type globals struct {
 	configPath string
+	envName    string   // --env
+	envFiles   []string // --env-file
 	tenant     string
 	caFile     string
 	timeout    time.Duration
@@ -42,8 +46,10 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 		},
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.configPath, "config", "", "config file (default: $FHIRDOCTOR_CONFIG, ./.settings.dev/config.yaml, ./backend/.settings.dev/config.yaml)")
-	pf.StringVar(&g.tenant, "tenant", "", "tenant of the config to use (chosen automatically when there is one)")
+	pf.StringVar(&g.configPath, "config", "", "config file (default: $FHIRDOCTOR_CONFIG, ./.settings.<env>/config.yaml, ./backend/.settings.<env>/config.yaml)")
+	pf.StringVar(&g.envName, "env", "", "backend environment: picks .settings.<env>/ and .env.<env> (default: $NODE_ENV, else dev)")
+	pf.StringArrayVar(&g.envFiles, "env-file", nil, "a .env file to resolve ${VAR} secrets from, instead of the backend root's .env files (repeatable; the first that defines a variable wins)")
+	pf.StringVar(&g.tenant, "tenant", "", "tenant of the config to use (default: $FHIRDOCTOR_TENANT; chosen automatically when there is one)")
 	pf.StringVar(&g.caFile, "cacert", "", "extra root certificates, PEM (a TLS-inspecting proxy's CA, the sandbox's ca_file)")
 	pf.DurationVar(&g.timeout, "timeout", 10*time.Second, "timeout of each check")
 	pf.BoolVar(&g.noColor, "no-color", false, "no colours (also NO_COLOR)")
@@ -72,19 +78,42 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 		if g.timeout <= 0 {
 			return fmt.Errorf("--timeout must be positive, got %s", g.timeout)
 		}
+		if g.tenant == "" {
+			g.tenant = io.Getenv(envTenant)
+		}
+		if strings.ContainsAny(g.envName, `/\`) || strings.HasPrefix(g.envName, ".") {
+			return fmt.Errorf("--env %q is not an environment name (it names the folder .settings.<env>/)", g.envName)
+		}
 		return nil
 	}
 	return root
 }
 
-// loadFile finds the config file by docs/design.md's discovery order and
-// loads it.
+// envTenant is the environment variable that picks the tenant when
+// --tenant does not.
+const envTenant = "FHIRDOCTOR_TENANT"
+
+// loadFile finds the config file by the discovery order of docs/config.md
+// (--config, $FHIRDOCTOR_CONFIG, .settings.<env>/ for --env or $NODE_ENV)
+// and loads it, set to resolve placeholders from this process's
+// environment and the environment's .env files.
 func (g *globals) loadFile(io *IOStreams) (*config.File, error) {
-	path, err := config.Discover(g.configPath, io.Getenv)
+	d, err := config.DiscoverEnv(g.configPath, g.envName, g.envFiles, io.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	return config.Load(path)
+	for _, p := range g.envFiles {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("--env-file %s: %w", p, err)
+		}
+	}
+	f, err := config.Load(d.Path)
+	if err != nil {
+		return nil, err
+	}
+	d.Env.LookupEnv = io.lookupEnv
+	f.SetEnvironment(d.Env)
+	return f, nil
 }
 
 // loadTenant loads the config file and resolves the tenant.

@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/sandbox"
+	"github.com/fhirdoctor/fhirdoctor/ui"
+)
+
+// shapeCases are every config shape the sandbox writes with the secret in
+// each place it can live.
+func shapeCases() []sandbox.Options {
+	var out []sandbox.Options
+	for _, shape := range sandbox.ConfigShapes {
+		for _, in := range sandbox.SecretPlaces {
+			out = append(out, sandbox.Options{ConfigShape: shape, SecretIn: in})
+		}
+	}
+	return out
+}
+
+func shapeName(o sandbox.Options) string { return o.ConfigShape + "/" + o.SecretIn }
+
+// secretFile is the file the rotation must change: the .env file when the
+// secret lives there, else the config.
+func secretFile(info sandbox.Info) string {
+	if info.EnvFile != "" {
+		return info.EnvFile
+	}
+	return info.ConfigFile
+}
+
+// assertRotatedWhereItLives checks that exactly one line of the file
+// holding the secret changed, to the new secret, and that every other
+// file is untouched.
+func assertRotatedWhereItLives(t *testing.T, info sandbox.Info, before map[string][]byte, newSecret string) {
+	t.Helper()
+	for path, was := range before {
+		now, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path != secretFile(info) {
+			if string(now) != string(was) {
+				t.Errorf("%s changed; only %s should", filepath.Base(path), filepath.Base(secretFile(info)))
+			}
+			continue
+		}
+		a, b := strings.Split(string(was), "\n"), strings.Split(string(now), "\n")
+		if len(a) != len(b) {
+			t.Fatalf("%s: line count %d -> %d", filepath.Base(path), len(a), len(b))
+		}
+		var changed []int
+		for i := range a {
+			if a[i] != b[i] {
+				changed = append(changed, i+1)
+			}
+		}
+		if len(changed) != 1 || !strings.Contains(b[changed[0]-1], newSecret) {
+			t.Errorf("%s: lines %v changed, want the secret's line only", filepath.Base(path), changed)
+		}
+	}
+}
+
+func readAll(t *testing.T, paths ...string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[p] = b
+	}
+	return out
+}
+
+// TestShapesEndToEnd: for every shape and secret place, probe diagnoses the
+// tenant the backend would see (naming where the secret lives), and rotate
+// writes the new secret where it lives, after which probe passes.
+func TestShapesEndToEnd(t *testing.T) {
+	for _, opts := range shapeCases() {
+		t.Run(shapeName(opts), func(t *testing.T) {
+			t.Parallel()
+			opts.Scenario = "secret-rotated"
+			srv := startSandbox(t, opts)
+			info := srv.Info()
+			if (opts.SecretIn == sandbox.SecretInDotenv) != (info.EnvFile != "") {
+				t.Fatalf("env_file %q for secret in %s", info.EnvFile, opts.SecretIn)
+			}
+			out, errOut, code := runCLI(t, nil, "", sandboxArgs(srv, "probe", "--json")...)
+			assertNoSecret(t, srv, out, errOut)
+			var doc struct {
+				Checks []struct {
+					ID, Summary string
+				}
+				Diagnosis struct{ Top string }
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatalf("probe --json: %v\n%s", err, errOut)
+			}
+			if code != 3 || doc.Diagnosis.Top != "secret-invalid" {
+				t.Fatalf("probe: exit %d, top %q; want 3 secret-invalid\n%s", code, doc.Diagnosis.Top, errOut)
+			}
+			wantSrc := "from config.yaml:"
+			if info.EnvFile != "" {
+				wantSrc = "from .env:4 (" + sandbox.SecretVar + ")"
+			}
+			if len(doc.Checks) == 0 || doc.Checks[0].ID != "config" || !strings.Contains(doc.Checks[0].Summary, wantSrc) {
+				t.Errorf("the config check does not name the secret's source %q: %+v", wantSrc, doc.Checks)
+			}
+
+			before := readAll(t, info.ConfigFile, info.EnvFile)
+			_, newSecret := srv.Regenerate()
+			out, errOut, code = runCLI(t, nil, newSecret+"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes", "--no-backup")...)
+			assertNoSecret(t, srv, out, errOut)
+			if code != 0 {
+				t.Fatalf("rotate: exit %d\n%s%s", code, out, errOut)
+			}
+			assertRotatedWhereItLives(t, info, before, newSecret)
+
+			out, errOut, code = runCLI(t, nil, "", sandboxArgs(srv, "probe")...)
+			assertNoSecret(t, srv, out, errOut)
+			if code != 0 {
+				t.Errorf("probe after the rotation: exit %d\n%s", code, out)
+			}
+			audit, err := os.ReadFile(filepath.Join(filepath.Dir(info.ConfigFile), config.AuditFileName))
+			if err != nil || !strings.Contains(string(audit), `"secret_source":"`) {
+				t.Errorf("audit line lacks the secret's source: %v %s", err, audit)
+			}
+			assertNoSecret(t, srv, string(audit))
+		})
+	}
+}
+
+// TestShapesWizard drives the wizard through a rotation in every shape and
+// secret place: the new secret lands where the old one lived.
+func TestShapesWizard(t *testing.T) {
+	for _, opts := range shapeCases() {
+		t.Run(shapeName(opts), func(t *testing.T) {
+			opts.Scenario = "secret-rotated"
+			srv := startSandbox(t, opts)
+			info := srv.Info()
+			before := readAll(t, info.ConfigFile, info.EnvFile)
+			w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+			d := startWizard(t, w, ui.Options{})
+			d.waitFor("Diagnosis")
+			d.key("enter")
+			d.waitFor("Record")
+			d.key("enter")
+			d.waitFor("Regenerate")
+			d.key("enter")
+			d.waitFor("echoed")
+			_, newSecret := srv.Regenerate()
+			d.paste(newSecret + "\n")
+			d.key("enter")
+			d.waitFor("Write")
+			d.key("w")
+			d.waitFor("backup")
+			d.key("enter")
+			d.waitFor("passed")
+			d.key("enter")
+			d.waitFor("remains")
+			d.key("q")
+			sess := d.final().Session()
+			if !sess.Written || sess.SavedPath != secretFile(info) {
+				t.Errorf("session: written=%v path %q, want %q", sess.Written, sess.SavedPath, secretFile(info))
+			}
+			assertNoSecret(t, srv, d.seen.String())
+			for p := range before {
+				backups, _ := filepath.Glob(p + ".bak.*")
+				if want := map[bool]int{true: 1, false: 0}[p == secretFile(info)]; len(backups) != want {
+					t.Errorf("%s: %d backups, want %d", filepath.Base(p), len(backups), want)
+					continue
+				}
+				for _, b := range backups {
+					os.Remove(b) // so that assertRotatedWhereItLives reads the files only
+				}
+			}
+			assertRotatedWhereItLives(t, info, before, newSecret)
+		})
+	}
+}
