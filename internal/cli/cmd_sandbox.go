@@ -139,5 +139,7 @@ Serving until interrupted (ctrl+c).
 `, info.Scenario, info.FHIRBaseURL, info.TokenURL, info.AuthorizeURL, info.ConsoleURL, info.CAFile, info.ConfigFile, envLine, info.ConfigFile, info.CAFile)
 	}
 	<-ctx.Done()
-	return nil
+	// Interrupting is how a sandbox stops; the deferred Close removes its
+	// files first. Like every interrupted command it exits 130.
+	return errStopped
 }
