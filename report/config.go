@@ -55,60 +55,94 @@ func ValidateJSON(path string, tenants []string, findings []config.Finding) ([]b
 }
 
 // ShowDocument is `config show --json`: the resolved tenant, every secret
-// as a fingerprint with where it lives, never its value.
+// as a fingerprint with where it lives, never its value. Fields may be
+// added; none is removed or renamed without bumping Schema.
 type ShowDocument struct {
-	Schema int       `json:"schema"`
-	Config string    `json:"config"`
-	Tenant string    `json:"tenant"`
-	Cerner CernerDoc `json:"cerner"`
+	Schema      int       `json:"schema"`
+	Config      string    `json:"config"`
+	Environment string    `json:"environment,omitempty"`
+	BackendRoot string    `json:"backend_root,omitempty"`
+	Tenant      string    `json:"tenant"`
+	Shape       string    `json:"shape"`
+	Vendor      string    `json:"vendor,omitempty"`
+	EHR         CernerDoc `json:"cerner"`
 }
 
-// CernerDoc is the tenant's Cerner section.
+// CernerDoc is the tenant's EHR section (cerner:, legacy flat keys or ehr:).
 type CernerDoc struct {
 	FHIRBaseURL     string          `json:"fhir_base_url"`
 	FHIRBaseDerived bool            `json:"fhir_base_url_derived"`
 	TestPatientID   string          `json:"test_patient_id"`
+	Patients        []string        `json:"patients,omitempty"`
 	SystemApp       SystemAppDoc    `json:"system_app"`
 	ProviderApp     *ProviderAppDoc `json:"provider_app,omitempty"`
 }
 
 // SystemAppDoc is the system app, its secret as a fingerprint.
 type SystemAppDoc struct {
-	ClientID     string    `json:"client_id"`
-	ClientSecret SecretDoc `json:"client_secret"`
-	TokenURL     string    `json:"token_url"`
-	Scopes       []string  `json:"scopes"`
+	ClientID       string     `json:"client_id"`
+	AuthMethod     string     `json:"auth_method"`
+	ClientSecret   *SecretDoc `json:"client_secret,omitempty"`
+	PrivateKeyPath string     `json:"private_key_path,omitempty"`
+	KeyID          string     `json:"key_id,omitempty"`
+	JWKSURL        string     `json:"jwks_url,omitempty"`
+	TokenURL       string     `json:"token_url"`
+	Scopes         []string   `json:"scopes"`
 }
 
 // SecretDoc stands for a secret: its fingerprint and where it lives.
 type SecretDoc struct {
 	Fingerprint string `json:"fingerprint,omitempty"`
-	Source      string `json:"source"`
+	// Source is where the value lives: "config.yaml:7", ".env:3
+	// (CERNER_CLIENT_SECRET)", "environment (VAR)", "unresolved (VAR)".
+	Source string `json:"source"`
+	// Var is the variable a ${VAR} placeholder names, when there is one.
+	Var string `json:"var,omitempty"`
 }
 
-// ProviderAppDoc is the provider app (a public client: no secret).
+// ProviderAppDoc is the provider app; a confidential one has a secret or key.
 type ProviderAppDoc struct {
-	ClientID         string   `json:"client_id"`
-	AuthorizationURL string   `json:"authorization_url"`
-	RedirectURI      string   `json:"redirect_uri"`
-	Scopes           []string `json:"scopes"`
+	ClientID         string     `json:"client_id"`
+	AuthMethod       string     `json:"auth_method"`
+	ClientSecret     *SecretDoc `json:"client_secret,omitempty"`
+	PrivateKeyPath   string     `json:"private_key_path,omitempty"`
+	KeyID            string     `json:"key_id,omitempty"`
+	AuthorizationURL string     `json:"authorization_url"`
+	TokenURL         string     `json:"token_url,omitempty"`
+	RedirectURI      string     `json:"redirect_uri"`
+	Scopes           []string   `json:"scopes"`
 }
 
-// ShowJSON renders `config show --json`. secretSource says where the
-// client secret was read from (the config file, a .env line, a variable).
-func ShowJSON(path string, t config.Tenant, secretSource string) ([]byte, error) {
-	c := t.Cerner
-	fp := ""
-	if !c.SystemApp.ClientSecret.IsZero() {
-		fp = c.SystemApp.ClientSecret.Fingerprint()
+func secretDoc(s config.Secret, fallback string) *SecretDoc {
+	src := s.Source()
+	if s.IsZero() && src.Kind == config.SourceNone {
+		return nil
 	}
-	d := ShowDocument{Schema: Schema, Config: path, Tenant: t.Name, Cerner: CernerDoc{
-		FHIRBaseURL: c.FHIRBaseURL, FHIRBaseDerived: c.FHIRBaseDerived, TestPatientID: c.TestPatientID,
-		SystemApp: SystemAppDoc{ClientID: c.SystemApp.ClientID, TokenURL: c.SystemApp.TokenURL, Scopes: nonNil(c.SystemApp.Scopes),
-			ClientSecret: SecretDoc{Fingerprint: fp, Source: secretSource}},
-	}}
+	d := &SecretDoc{Source: src.String(), Var: src.Var}
+	if d.Source == "" {
+		d.Source = fallback
+	}
+	if !s.IsZero() {
+		d.Fingerprint = s.Fingerprint()
+	}
+	return d
+}
+
+// ShowJSON renders `config show --json`. env and root name the environment
+// and backend root the file belongs to ("" to leave them out).
+func ShowJSON(path, env, root string, t config.Tenant) ([]byte, error) {
+	c := t.Cerner
+	sa := c.SystemApp
+	d := ShowDocument{Schema: Schema, Config: path, Environment: env, BackendRoot: root, Tenant: t.Name, Shape: t.Shape.String(), Vendor: t.Vendor,
+		EHR: CernerDoc{
+			FHIRBaseURL: c.FHIRBaseURL, FHIRBaseDerived: c.FHIRBaseDerived, TestPatientID: c.TestPatientID, Patients: c.Patients,
+			SystemApp: SystemAppDoc{ClientID: sa.ClientID, AuthMethod: string(sa.AuthMethod()), ClientSecret: secretDoc(sa.ClientSecret, path),
+				PrivateKeyPath: sa.PrivateKeyPath, KeyID: sa.KeyID, JWKSURL: sa.JWKSURL, TokenURL: sa.TokenURL, Scopes: nonNil(sa.Scopes)},
+		}}
 	if p := c.ProviderApp; p != nil {
-		d.Cerner.ProviderApp = &ProviderAppDoc{ClientID: p.ClientID, AuthorizationURL: p.AuthorizationURL, RedirectURI: p.RedirectURI, Scopes: nonNil(p.Scopes)}
+		d.EHR.ProviderApp = &ProviderAppDoc{ClientID: p.ClientID, AuthMethod: string(p.AuthMethod()), ClientSecret: secretDoc(p.ClientSecret, path),
+			PrivateKeyPath: p.PrivateKeyPath, KeyID: p.KeyID, AuthorizationURL: p.AuthorizationURL, TokenURL: p.TokenURL,
+			RedirectURI: p.RedirectURI, Scopes: nonNil(p.Scopes)}
 	}
 	return marshal(d)
 }

@@ -154,7 +154,7 @@ func TestShowJSONNoSecret(t *testing.T) {
 	secret := "FAKE-show-json-secret-value"
 	tn := config.Tenant{Name: "default", Cerner: config.Cerner{FHIRBaseURL: "https://fhir.example/r4/t", SystemApp: config.SystemApp{
 		ClientID: "id", ClientSecret: config.NewSecret(secret), TokenURL: "https://auth.example/token", Scopes: []string{"system/Patient.read"}}}}
-	b, err := ShowJSON("c.yaml", tn, "c.yaml")
+	b, err := ShowJSON("c.yaml", "dev", ".", tn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestShowJSONNoSecret(t *testing.T) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if s := doc.Cerner.SystemApp.ClientSecret; s.Fingerprint != config.Fingerprint(secret) || s.Source != "c.yaml" {
+	if s := doc.EHR.SystemApp.ClientSecret; s == nil || s.Fingerprint != config.Fingerprint(secret) || s.Source != "c.yaml" {
 		t.Errorf("client_secret = %+v", s)
 	}
 }

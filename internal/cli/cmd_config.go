@@ -35,11 +35,8 @@ func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 				fmt.Fprintln(io.Err, x.String())
 			}
 			if showJSON {
-				src := t.Cerner.SystemApp.ClientSecret.Source().String()
-				if src == "" {
-					src = f.Path()
-				}
-				b, err := report.ShowJSON(f.Path(), t, src)
+				env := f.Environment()
+				b, err := report.ShowJSON(f.Path(), env.Name, env.Root, t)
 				if err != nil {
 					return err
 				}
