@@ -146,7 +146,11 @@ func Markdown(w io.Writer, in Input) error {
 		switch st.Step {
 		case 1:
 			for _, a := range s.Checklist {
-				p("  - %s **%s**\n", a.Question, a.Answer)
+				ans := a.Answer
+				if ans == "" {
+					ans = "not answered" // never an empty **** in the markdown
+				}
+				p("  - %s **%s**\n", a.Question, ans)
 			}
 		case 2:
 			switch s.Option {
@@ -157,7 +161,7 @@ func Markdown(w io.Writer, in Input) error {
 			}
 		case 3:
 			if s.WrittenPath != "" {
-				p("  - Wrote `%s` (backup `%s`); client id `%s`, secret %s → %s\n", s.WrittenPath, orNone(s.BackupPath), s.NewClientID, s.OldFingerprint, s.NewFingerprint)
+				p("  - Wrote `%s` (backup `%s`); client id `%s`, secret %s → %s\n", s.WrittenPath, OrNone(s.BackupPath), s.NewClientID, s.OldFingerprint, s.NewFingerprint)
 			}
 		case 5:
 			if s.After != nil {
@@ -178,7 +182,9 @@ func statusMark(top probe.CauseID) string {
 	return "✗"
 }
 
-func orNone(s string) string {
+// OrNone is s, or "none" when s is empty: the one spelling of an absent
+// value in reports and on screens.
+func OrNone(s string) string {
 	if s == "" {
 		return "none"
 	}

@@ -35,7 +35,8 @@ func Mark(st probe.Status) string {
 	return "-"
 }
 
-func (s Style) mark(st probe.Status) string {
+// Mark is the mark of a status in its colour.
+func (s Style) Mark(st probe.Status) string {
 	m := Mark(st)
 	switch st {
 	case probe.StatusPass:
@@ -82,10 +83,22 @@ func Count(checks []probe.CheckResult) Counts {
 	return c
 }
 
+// Passed counts the checks that passed, warnings included.
+func (c Counts) Passed() int { return c.Pass + c.Warn }
+
+// Ran counts the checks that ran: skipped ones did not.
+func (c Counts) Ran() int { return c.Pass + c.Warn + c.Fail }
+
+// PassedLine is the one-line verdict of a run, "N of M checks passed",
+// worded as docs/design.md fixes it for Step 5 and the summary.
+func PassedLine(c Counts) string {
+	return fmt.Sprintf("%d of %d checks passed", c.Passed(), c.Ran())
+}
+
 func (c Counts) String() string {
 	parts := []string{fmt.Sprintf("%d passed", c.Pass)}
 	if c.Warn > 0 {
-		parts = append(parts, fmt.Sprintf("%d warning%s", c.Warn, plural(c.Warn)))
+		parts = append(parts, fmt.Sprintf("%d warning%s", c.Warn, Plural(c.Warn)))
 	}
 	parts = append(parts, fmt.Sprintf("%d failed", c.Fail))
 	if c.Skip > 0 {
@@ -94,7 +107,8 @@ func (c Counts) String() string {
 	return strings.Join(parts, ", ")
 }
 
-func plural(n int) string {
+// Plural is the "s" a count of n takes in English.
+func Plural(n int) string {
 	if n == 1 {
 		return ""
 	}
@@ -127,7 +141,7 @@ func Text(w io.Writer, r *probe.Report, opt TextOptions) error {
 		if d := Duration(c.Duration); d != "" {
 			text += "  " + st.apply(st.Dim, d)
 		}
-		b.WriteString(Wrap(fmt.Sprintf("%s %-*s  ", st.mark(c.Status), idw, c.ID), text, hang, width) + "\n")
+		b.WriteString(Wrap(fmt.Sprintf("%s %-*s  ", st.Mark(c.Status), idw, c.ID), text, hang, width) + "\n")
 		if c.Status == probe.StatusWarn || c.Status == probe.StatusFail || (opt.Verbose && c.Status == probe.StatusPass) {
 			for _, e := range c.Evidence {
 				b.WriteString(Wrap("    ", e, "      ", width) + "\n")

@@ -47,18 +47,19 @@ curl -fsSL --cacert "$cadir/ca.pem" "$link" | grep -q "Signed in" || { echo "e2e
 wait_for "✓ provider.roundtrip"
 echo "e2e: provider app signed in through PKCE and read the patient"
 keys Escape
-wait_for "Read Patient             needs token"
-keys PageDown
-wait_for "secret-invalid  confirmed"
+# The verdict is on the first screen, without scrolling.
+wait_for "Diagnosis secret-invalid  confirmed"
 echo "e2e: Diagnose shows secret-invalid confirmed"
 keys Enter
 wait_for "Step 1 · Verify application status"
 console=$(screen | grep -oE 'http://127\.0\.0\.1:[0-9]+/console' | head -1)
 [ -n "$console" ] || { echo "e2e: no console link on Step 1"; exit 1; }
+# Step 1's form: y/n/u answer a question and move on; the date is typed.
 keys y; sleep 0.2; keys y; sleep 0.2; keys -l "never"; keys Enter; sleep 0.2; keys y; sleep 0.2; keys y
-wait_for "Has the client secret been rotated?   yes"
+wait_for "← yes →"
 keys Enter
 wait_for "Step 2 · Regenerate credentials"
+wait_for "Which option?"
 keys Enter
 wait_for "Step 3 · Update configuration"
 
@@ -73,6 +74,7 @@ wait_for "•••••• sha256:"
 keys Enter
 wait_for "Step 4 · Test new credentials"
 wait_for "Token issued"
+wait_for "Write these changes?"
 keys w
 wait_for "Wrote"
 keys Enter
@@ -84,6 +86,7 @@ screen | grep -qE '✓ ([0-9]+) of \1 checks passed' || { echo "e2e: not every c
 keys Enter
 wait_for "Summary"
 wait_for "→ sha256:"
+wait_for "Save the report?"
 keys Enter
 for _ in $(seq 1 100); do [ -f "$work/exit" ] && break; sleep 0.1; done
 [ "$(cat "$work/exit" 2>/dev/null)" = "EXIT=0" ] || { echo "e2e: demo did not exit 0: $(cat "$work/exit" 2>/dev/null)"; exit 1; }

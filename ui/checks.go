@@ -3,12 +3,14 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
 // probeRun is one live probe run as Diagnose and Step 5 both show it: rows
@@ -22,6 +24,7 @@ type probeRun struct {
 	err      error
 	ch       chan tea.Msg
 	cursor   int
+	moved    bool // the user moved the cursor
 	expanded map[string]bool
 }
 
@@ -31,11 +34,37 @@ type checkRow struct {
 	result    probe.Result
 }
 
+// begin starts a probe of the current tenant as a new run.
+func (r *probeRun) begin(c *common) tea.Cmd {
+	id := c.newRun()
+	ch, cmd := startProbe(c.ctx, c.deps.Probe, c.tenant, id)
+	r.start(id, ch)
+	return tea.Batch(cmd, c.tick())
+}
+
 func (r *probeRun) start(id int, ch chan tea.Msg) {
 	*r = probeRun{id: id, running: true, ch: ch, expanded: r.expanded}
 	if r.expanded == nil {
 		r.expanded = map[string]bool{}
 	}
+}
+
+// update applies a message of this run: an event re-arms the listener, the
+// end settles the rows (done). Another run's messages are ignored.
+func (r *probeRun) update(msg tea.Msg) (cmd tea.Cmd, done bool) {
+	switch msg := msg.(type) {
+	case probeEventMsg:
+		if msg.run == r.id {
+			r.apply(msg.event)
+			return listen(r.ch), false
+		}
+	case probeDoneMsg:
+		if msg.run == r.id {
+			r.finish(msg.report, msg.err)
+			return nil, true
+		}
+	}
+	return nil, false
 }
 
 func (r *probeRun) apply(ev probe.Event) {
@@ -50,6 +79,8 @@ func (r *probeRun) apply(ev probe.Event) {
 	}
 }
 
+// finish puts the rows in the catalogue order and the cursor on the first
+// failing check, where the user's attention goes, unless they moved it.
 func (r *probeRun) finish(rep *probe.Report, err error) {
 	r.running, r.report, r.err = false, rep, err
 	if rep == nil {
@@ -58,6 +89,15 @@ func (r *probeRun) finish(rep *probe.Report, err error) {
 	r.rows = r.rows[:0]
 	for _, c := range rep.Checks {
 		r.rows = append(r.rows, checkRow{id: c.ID, title: c.Title, done: true, result: c.Result})
+	}
+	if !r.moved {
+		r.cursor = 0
+		for i, row := range r.rows {
+			if row.result.Status == probe.StatusFail {
+				r.cursor = i
+				break
+			}
+		}
 	}
 	r.cursor = min(r.cursor, max(0, len(r.rows)-1))
 }
@@ -71,7 +111,24 @@ func (r *probeRun) find(id string) int {
 	return -1
 }
 
+// key moves the cursor and opens a check's evidence; it says whether msg
+// was one of those keys.
+func (r *probeRun) key(msg tea.KeyPressMsg, k keyMap) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		r.move(-1)
+	case key.Matches(msg, k.Down):
+		r.move(1)
+	case key.Matches(msg, k.Expand):
+		r.toggle()
+	default:
+		return false
+	}
+	return true
+}
+
 func (r *probeRun) move(d int) {
+	r.moved = true
 	r.cursor = min(max(0, r.cursor+d), max(0, len(r.rows)-1))
 }
 
@@ -85,19 +142,20 @@ func (r *probeRun) toggle() {
 
 // renderChecks draws one line per check: marker, title, summary, duration;
 // the remedy under problems, the evidence when expanded.
-func (m Model) renderChecks(p *page, r *probeRun, withCursor bool) {
+func renderChecks(c *common, p *page, r *probeRun, withCursor bool) {
+	st := c.styles
 	const titleW = 24
 	for i, row := range r.rows {
 		pointer := "  "
 		if withCursor && i == r.cursor {
-			pointer = m.styles.Selected.Render("› ")
+			pointer = st.Selected.Render("› ")
 			p.mark()
 		}
-		mark, dur := m.styles.Running.Render(m.spinner.View()), ""
-		summary := m.styles.Muted.Render("running…")
+		mark, dur := c.spin(), ""
+		summary := st.Muted.Render("running…")
 		if row.done {
-			mark = m.statusMark(row.result.Status)
-			dur = formatDuration(row.result.Duration)
+			mark = statusMark(st, row.result.Status)
+			dur = report.Duration(row.result.Duration)
 			summary = row.result.Summary
 		}
 		title := ansi.Truncate(row.title, titleW, "…")
@@ -106,7 +164,7 @@ func (m Model) renderChecks(p *page, r *probeRun, withCursor bool) {
 		line := fmt.Sprintf("%s%s %s %s", pointer, mark, title, ansi.Truncate(summary, room, "…"))
 		if dur != "" {
 			gap := max(1, p.width-ansi.StringWidth(line)-len(dur))
-			line += strings.Repeat(" ", gap) + m.styles.Muted.Render(dur)
+			line += strings.Repeat(" ", gap) + st.Muted.Render(dur)
 		}
 		p.add(line)
 		if !row.done {
@@ -117,7 +175,7 @@ func (m Model) renderChecks(p *page, r *probeRun, withCursor bool) {
 				p.addIndent(6, row.result.Summary)
 			}
 			for _, e := range row.result.Evidence {
-				p.addIndent(6, m.styles.Muted.Render("· "+e))
+				p.addIndent(6, st.Muted.Render("· "+e))
 			}
 		}
 		if row.result.Remedy != "" && (row.result.Status == probe.StatusFail || row.result.Status == probe.StatusWarn) {
@@ -126,34 +184,8 @@ func (m Model) renderChecks(p *page, r *probeRun, withCursor bool) {
 	}
 }
 
-func (m Model) statusMark(s probe.Status) string {
-	switch s {
-	case probe.StatusPass:
-		return m.styles.Pass.Render("✓")
-	case probe.StatusWarn:
-		return m.styles.Warn.Render("!")
-	case probe.StatusFail:
-		return m.styles.Fail.Render("✗")
-	}
-	return m.styles.Muted.Render("-")
-}
-
-// formatDuration keeps durations short and stable: whole milliseconds under
-// a second, tenths of seconds above.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return ""
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	default:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	}
-}
-
-// passedLine is the verification summary; the exact wording when all pass
-// is fixed by product.md.
-func passedLine(r *probe.Report) string {
-	passed, ran := Passed(r)
-	return fmt.Sprintf("%d of %d checks passed", passed, ran)
+// statusMark is the report's mark of a status in the wizard's colours.
+func statusMark(st styles, s probe.Status) string {
+	r := func(l lipgloss.Style) func(string) string { return func(v string) string { return l.Render(v) } }
+	return report.Style{Pass: r(st.Pass), Warn: r(st.Warn), Fail: r(st.Fail), Skip: r(st.Muted)}.Mark(s)
 }

@@ -7,9 +7,10 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
-// Deps are the operations the wizard performs. main wires them to config
-// and probe; tests pass fakes. Every function may be called from a goroutine
-// other than the one that runs Update.
+// Deps are the operations the wizard performs. The wizard command
+// (internal/cli) wires them to config and probe; tests pass fakes. Every
+// function may be called from a goroutine other than the one that runs
+// Update.
 type Deps struct {
 	ConfigPath string
 	// Environment is the backend environment the config belongs to (dev,

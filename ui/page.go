@@ -26,7 +26,7 @@ func (p *page) add(s string) {
 	}
 }
 
-// addf appends an empty line.
+// blank appends an empty line.
 func (p *page) blank() { p.lines = append(p.lines, "") }
 
 // mark records that the next line added holds the cursor.

@@ -60,7 +60,7 @@ func TestProviderScreenCancel(t *testing.T) {
 		t.Fatalf("the round trip ended with %v, want context.Canceled", err)
 	}
 	d.waitFor("Diagnosis")
-	if fm, screen := d.final(); fm.prov.open || fm.step != stepDiagnose {
+	if fm, screen := d.final(); fm.w.cur != stepDiagnose {
 		t.Fatalf("still on the provider screen:\n%s", screen)
 	}
 	d.mu.Lock()

@@ -24,15 +24,22 @@ type driver struct {
 	world *fakeWorld
 	mu    sync.Mutex
 	all   bytes.Buffer
+	// height is the window's; a golden holds exactly that many lines.
+	height int
 }
 
 func startWizard(t *testing.T, world *fakeWorld, deps Deps, opts Options) *driver {
 	t.Helper()
+	return startWizardSized(t, world, deps, opts, 80, 24)
+}
+
+func startWizardSized(t *testing.T, world *fakeWorld, deps Deps, opts Options, width, height int) *driver {
+	t.Helper()
 	opts.NoColor = true
 	tm := teatest.NewTestModel(t, New(deps, opts),
-		teatest.WithInitialTermSize(80, 24),
+		teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	return &driver{t: t, tm: tm, world: world}
+	return &driver{t: t, tm: tm, world: world, height: height}
 }
 
 // waitFor blocks until the output written since the last wait holds s.
@@ -70,6 +77,18 @@ func (d *driver) keys(ks ...string) {
 	}
 }
 
+// toStep3 continues past Diagnose, answers nothing at Step 1 (enter
+// through its five questions), takes Option A and waits for Step 3.
+func (d *driver) toStep3() {
+	d.waitFor("Diagnosis")
+	d.keys("enter")
+	d.waitFor("Record")
+	d.keys("enter", "enter", "enter", "enter", "enter")
+	d.waitFor("Which option")
+	d.keys("enter")
+	d.waitFor("echoed")
+}
+
 // final quits and returns the last screen as plain text.
 func (d *driver) final() (Model, string) {
 	d.t.Helper()
@@ -97,8 +116,8 @@ func plain(s string) string {
 func (d *driver) golden() Model {
 	d.t.Helper()
 	fm, screen := d.final()
-	if got := strings.Count(screen, "\n") + 1; got != 24 {
-		d.t.Errorf("screen has %d lines, want 24", got)
+	if got := strings.Count(screen, "\n") + 1; got != d.height {
+		d.t.Errorf("screen has %d lines, want %d", got, d.height)
 	}
 	teatest.RequireEqualOutput(d.t, []byte(screen))
 	return fm
@@ -108,13 +127,7 @@ func (d *driver) golden() Model {
 // go test ./ui/ -run TestScreens -update.
 func TestScreens(t *testing.T) {
 	toStep4 := func(d *driver, secret string) {
-		d.waitFor("Diagnosis")
-		d.keys("enter")
-		d.waitFor("Record")
-		d.keys("enter")
-		d.waitFor("Regenerate")
-		d.keys("enter")
-		d.waitFor("Client secret")
+		d.toStep3()
 		d.tm.Type(secret)
 		d.keys("enter")
 	}
@@ -125,17 +138,25 @@ func TestScreens(t *testing.T) {
 		multi bool
 		// provider gives the tenant a provider app and a passing round trip.
 		provider bool
-		drive    func(d *driver)
+		// width and height default to 80x24.
+		width, height int
+		drive         func(d *driver)
 	}{
 		{name: "diagnose", top: probe.CauseSecretInvalid, drive: func(d *driver) { d.waitFor("Diagnosis") }},
 		{name: "diagnose_evidence", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
-			d.keys("down", "down", "down", "down", "e")
+			d.keys("up", "up", "e")
 			d.waitFor("scopes_supported")
 		}},
 		{name: "diagnose_edge_block", top: probe.CauseEdgeBlock, drive: func(d *driver) {
 			d.waitFor("unlikely")
-			d.keys("pgdown")
+		}},
+		// Below 24 rows the header is one line and the tenant and client one
+		// each, so the verdict and its evidence still fit above the checks.
+		{name: "diagnose_edge_block_60x20", top: probe.CauseEdgeBlock, width: 60, height: 20, drive: func(d *driver) {
+			d.waitFor("unlikely")
+		}},
+		{name: "diagnose_60x20", top: probe.CauseSecretInvalid, width: 60, height: 20, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
 		}},
 		{name: "diagnose_tenant_picker", top: probe.CauseSecretInvalid, multi: true, drive: func(d *driver) {
@@ -154,32 +175,30 @@ func TestScreens(t *testing.T) {
 			d.waitFor("Record")
 			d.keys("y", "y")
 			d.tm.Type("never")
-			d.keys("down", "n")
+			d.keys("enter", "n")
 			d.waitFor("no")
 		}},
 		{name: "step2_regenerate", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
 			d.keys("enter")
 			d.waitFor("Record")
-			d.keys("enter")
-			d.waitFor("Regenerate")
+			d.keys("enter", "enter", "enter", "enter", "enter")
+			d.waitFor("Which option")
 			d.keys("down", "c")
-			d.waitFor("Copied")
+			d.waitFor("tenant ID and scopes")
 		}},
 		{name: "step3_update_rejected", top: probe.CauseSecretInvalid, drive: func(d *driver) {
-			d.waitFor("Diagnosis")
-			d.keys("enter")
-			d.waitFor("Record")
-			d.keys("enter")
-			d.waitFor("Regenerate")
-			d.keys("enter")
-			d.waitFor("echoed")
+			d.toStep3()
 			d.tm.Send(tea.PasteMsg{Content: "FAKE-two\tvalues\n"})
 			d.waitFor("whitespace")
 		}},
 		{name: "step4_test_ok", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, fakeNewSecret)
-			d.waitFor("Write")
+			d.waitFor("Write these")
+		}},
+		{name: "step4_test_ok_60x20", top: probe.CauseSecretInvalid, width: 60, height: 20, drive: func(d *driver) {
+			toStep4(d, fakeNewSecret)
+			d.waitFor("Write these")
 		}},
 		{name: "step4_test_failed", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, "FAKE-still-wrong")
@@ -187,7 +206,7 @@ func TestScreens(t *testing.T) {
 		}},
 		{name: "step5_verify", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, fakeNewSecret)
-			d.waitFor("Write")
+			d.waitFor("Write these")
 			d.keys("w")
 			d.waitFor("backup")
 			d.keys("enter")
@@ -195,7 +214,7 @@ func TestScreens(t *testing.T) {
 		}},
 		{name: "summary", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, fakeNewSecret)
-			d.waitFor("Write")
+			d.waitFor("Write these")
 			d.keys("w")
 			d.waitFor("backup")
 			d.keys("enter")
@@ -203,7 +222,7 @@ func TestScreens(t *testing.T) {
 			d.keys("enter")
 			d.waitFor("remains")
 			d.keys("r")
-			d.waitFor("Saved")
+			d.waitFor("Report saved")
 		}},
 	}
 	for _, tt := range tests {
@@ -216,7 +235,11 @@ func TestScreens(t *testing.T) {
 			if tt.provider {
 				deps = withProvider(deps, passingRoundTrip)
 			}
-			d := startWizard(t, w, deps, tt.opts)
+			width, height := max(tt.width, 80), max(tt.height, 24)
+			if tt.width > 0 {
+				width, height = tt.width, tt.height
+			}
+			d := startWizardSized(t, w, deps, tt.opts, width, height)
 			tt.drive(d)
 			d.golden()
 		})

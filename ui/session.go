@@ -4,39 +4,26 @@ import (
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
-// Session is what happened during one wizard run, for the markdown report
-// and for main's exit code. It never holds a secret: credentials appear as
-// fingerprints only.
+// Session is what happened during one wizard run: the report's own session
+// (checklist, option, old and new pair, where it was written, Step 5's run
+// as After) plus what only the wizard and the command need. It never holds
+// a secret: credentials appear as fingerprints only.
 type Session struct {
+	report.Session
+
 	ConfigPath string
 	Tenant     string
 	StartedAt  time.Time
 
 	// Diagnosis is the first probe run (nil when it never finished).
 	Diagnosis *probe.Report
-	// Checklist holds Step 1's questions with the user's answers ("" when
-	// unanswered).
-	Checklist []ChecklistAnswer
-	// Option is "A" (regenerate the secret), "B" (a new system app) or "".
-	Option string
-
-	ClientIDOld    string
-	ClientIDNew    string
-	FingerprintOld string
-	FingerprintNew string
-
 	// TokenTest is Step 4's token request with the new pair (Token zeroed).
 	TokenTest *probe.TokenOutcome
 	// WroteAnyway says the user wrote credentials that failed the test.
 	WroteAnyway bool
-	Written     bool
-	SavedPath   string
-	BackupPath  string
-
-	// Verify is Step 5's probe run with the new credentials.
-	Verify *probe.Report
 	// Skipped lists the titles of the steps the user skipped.
 	Skipped []string
 	// Remaining lists what is still to do, as sentences.
@@ -45,26 +32,33 @@ type Session struct {
 	ReportPath string
 }
 
-// ChecklistAnswer is one Step 1 question and the user's answer.
-type ChecklistAnswer struct {
-	Question string
-	Answer   string
+// Written says the new pair is in the config file.
+func (s Session) Written() bool { return s.WrittenPath != "" }
+
+// Latest is the most recent probe run: Step 5's when it ran, else the
+// diagnosis; nil when no run finished.
+func (s Session) Latest() *probe.Report {
+	if s.After != nil {
+		return s.After
+	}
+	return s.Diagnosis
 }
 
-// Passed counts the checks of r that passed (warnings count as passed) and
-// the checks that ran (skipped ones do not).
-func Passed(r *probe.Report) (passed, ran int) {
+// counts tallies r's checks; a nil report counts nothing.
+func counts(r *probe.Report) report.Counts {
 	if r == nil {
-		return 0, 0
+		return report.Counts{}
 	}
-	for _, c := range r.Checks {
-		switch c.Status {
-		case probe.StatusPass, probe.StatusWarn:
-			passed++
-			ran++
-		case probe.StatusFail:
-			ran++
-		}
-	}
-	return passed, ran
+	return report.Count(r.Checks)
+}
+
+// passedLine is the verification summary line (docs/wizard.md, "Step 5").
+func passedLine(r *probe.Report) string {
+	c := counts(r)
+	return report.PassedLine(c)
+}
+
+func allPassed(r *probe.Report) bool {
+	c := counts(r)
+	return r != nil && c.Passed() == c.Ran()
 }

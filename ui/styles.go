@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 )
 
@@ -30,6 +31,8 @@ type styles struct {
 	Help      help.Styles
 	Heading   lipgloss.Style
 	FieldName lipgloss.Style
+	// Form themes the huh fields from the same palette.
+	Form *huh.Styles
 }
 
 // newStyles picks colours for the terminal's background; noColor keeps
@@ -72,6 +75,7 @@ func newStyles(isDark, noColor bool) styles {
 		Heading:   lipgloss.NewStyle().Bold(true),
 		FieldName: lipgloss.NewStyle().Bold(true),
 	}
+	s.Form = formStyles(accent, muted, red, noColor)
 	s.Help = help.DefaultStyles(isDark)
 	if noColor {
 		plain := lipgloss.NewStyle()
@@ -80,4 +84,54 @@ func newStyles(isDark, noColor bool) styles {
 		s.Help.Ellipsis = plain
 	}
 	return s
+}
+
+// formStyles is the huh theme in the wizard's palette: the focused field
+// marked by an accent bar, the chosen option and button bracketed so the
+// choice reads without colour too (NO_COLOR, screen captures).
+func formStyles(accent, muted, red color.Color, noColor bool) *huh.Styles {
+	t := huh.ThemeBase(true)
+	plain := lipgloss.NewStyle()
+	f := &t.Focused
+	f.Base = f.Base.BorderForeground(accent)
+	f.Card = f.Base
+	f.Title = plain.Bold(true)
+	f.NoteTitle = plain.Bold(true)
+	f.Description = plain.Foreground(muted)
+	f.ErrorIndicator = plain.Foreground(red).SetString(" *")
+	f.ErrorMessage = plain.Foreground(red)
+	f.SelectSelector = plain.Foreground(accent).SetString("› ")
+	f.Option = plain
+	f.SelectedOption = plain.Bold(true).Foreground(accent)
+	f.UnselectedOption = plain
+	f.NextIndicator = plain.Foreground(accent).MarginLeft(1).SetString("→")
+	f.PrevIndicator = plain.Foreground(accent).MarginRight(1).SetString("←")
+	f.MultiSelectSelector = plain.Foreground(accent).SetString("› ")
+	f.SelectedPrefix = plain.Foreground(accent).SetString("[x] ")
+	f.UnselectedPrefix = plain.SetString("[ ] ")
+	f.TextInput.Cursor = plain.Foreground(accent)
+	f.TextInput.Placeholder = plain.Foreground(muted)
+	f.TextInput.Prompt = plain.Foreground(accent)
+	f.TextInput.Text = plain
+	f.FocusedButton = plain.Bold(true).Foreground(accent).MarginRight(1).
+		Transform(func(s string) string { return "[ " + s + " ]" })
+	f.BlurredButton = plain.Foreground(muted).MarginRight(1).
+		Transform(func(s string) string { return "  " + s + "  " })
+	if noColor {
+		f.SelectedOption = plain.Bold(true)
+	}
+	t.Blurred = t.Focused
+	b := &t.Blurred
+	b.Base = b.Base.BorderStyle(lipgloss.HiddenBorder())
+	b.Card = b.Base
+	b.Title = plain
+	b.SelectSelector = plain.SetString("  ")
+	b.MultiSelectSelector = plain.SetString("  ")
+	b.NextIndicator = plain.MarginLeft(1).SetString(" ")
+	b.PrevIndicator = plain.MarginRight(1).SetString(" ")
+	b.SelectedOption = plain
+	t.Group.Title = plain.Bold(true)
+	t.Group.Description = plain.Foreground(muted)
+	t.FieldSeparator = plain.SetString("\n")
+	return t
 }

@@ -103,7 +103,7 @@ func runValidate(io *IOStreams, g *globals, format string) error {
 			fmt.Fprintln(io.Out, x.String())
 		}
 	}
-	summary := fmt.Sprintf("%s: %d error%s, %d warning%s", path, errs, plural(errs), warns, plural(warns))
+	summary := fmt.Sprintf("%s: %d error%s, %d warning%s", path, errs, report.Plural(errs), warns, report.Plural(warns))
 	if errs > 0 {
 		if format != formatText {
 			// stdout already says everything; stderr gets the count.
@@ -113,16 +113,9 @@ func runValidate(io *IOStreams, g *globals, format string) error {
 		return errors.New(summary)
 	}
 	if format == formatText {
-		fmt.Fprintf(io.Out, "%s: valid (%d tenant%s, %d warning%s)\n", path, len(tenants), plural(len(tenants)), warns, plural(warns))
+		fmt.Fprintf(io.Out, "%s: valid (%d tenant%s, %d warning%s)\n", path, len(tenants), report.Plural(len(tenants)), warns, report.Plural(warns))
 	}
 	return nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // describeTenant renders `config show`: the tenant as the backend reads

@@ -6,14 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
+	"github.com/fhirdoctor/fhirdoctor/report"
+	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
 type rotateFlags struct {
@@ -72,21 +72,11 @@ Nothing is written when the new pair is rejected; the exit code says why
 // file, and a mistaken `< big.log` should fail fast.
 const maxSecretLine = 4096
 
-func readSecret(io *IOStreams, fromStdin bool) (config.Secret, error) {
+func readSecret(ctx context.Context, io *IOStreams, fromStdin, accessible bool) (config.Secret, error) {
 	var raw string
 	switch {
 	case fromStdin && io.StdinTTY:
-		in, ok := io.terminalIn()
-		if !ok {
-			return config.Secret{}, errors.New("standard input is a terminal but cannot be read as one")
-		}
-		fmt.Fprint(io.Err, "Client secret (input hidden): ")
-		b, err := term.ReadPassword(in.Fd())
-		fmt.Fprintln(io.Err)
-		if err != nil {
-			return config.Secret{}, fmt.Errorf("read the secret from the terminal: %w", err)
-		}
-		raw = string(b)
+		return ui.PromptSecret(ctx, io.In, io.Err, "Client secret", accessible)
 	case fromStdin:
 		b, err := readLine(io.In)
 		if err != nil {
@@ -137,7 +127,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 	if err := file.CheckWritable(tenant.Name, tenant.Cerner.SystemApp.Key("client_secret")); err != nil {
 		return err
 	}
-	secret, err := readSecret(io, f.secretStdin)
+	secret, err := readSecret(ctx, io, f.secretStdin, g.accessible)
 	if err != nil {
 		return err
 	}
@@ -188,7 +178,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		if !io.Interactive() {
 			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes", targets)
 		}
-		ok, err := confirm(io, fmt.Sprintf("Write these changes to %s?", targets))
+		ok, err := ui.Confirm(ctx, io.In, io.Err, fmt.Sprintf("Write these changes to %s?", targets), g.accessible)
 		if err != nil {
 			return err
 		}
@@ -213,7 +203,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		SecretSource: old.ClientSecret.Source().String(), Written: savedPaths(results),
 	})
 	fmt.Fprintf(io.Out, "✓ Rotated %s (tenant %s)\n  backup     %s\n  client id  %s\n  secret     %s → %s  (%s)\n",
-		res.Path, tenant.Name, orNone(res.BackupPath), clientID, old.ClientSecret.Fingerprint(), secret.Fingerprint(), sourceOr(old.ClientSecret.Source(), file.Path()))
+		res.Path, tenant.Name, report.OrNone(res.BackupPath), clientID, old.ClientSecret.Fingerprint(), secret.Fingerprint(), sourceOr(old.ClientSecret.Source(), file.Path()))
 	if len(granted) > 0 {
 		fmt.Fprintf(io.Out, "  granted    %s\n", strings.Join(granted, " "))
 	}
@@ -221,18 +211,4 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		fmt.Fprintln(io.Out, "  ! not verified (--skip-verify): run `fhirdoctor probe`")
 	}
 	return nil
-}
-
-// confirm asks a yes/no question on the terminal; the default is no.
-func confirm(io *IOStreams, question string) (bool, error) {
-	fmt.Fprintf(io.Err, "%s [y/N] ", question)
-	line, err := bufio.NewReader(io.In).ReadString('\n')
-	if err != nil && !errors.Is(err, os.ErrClosed) && line == "" {
-		return false, nil
-	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
 }

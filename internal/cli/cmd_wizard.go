@@ -47,20 +47,25 @@ func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL st
 	} else {
 		s, err = ui.Run(ctx, w.deps(), opts, io.In, io.Out)
 	}
+	if s.Written() {
+		fmt.Fprintf(io.Err, "✓ wrote %s (backup %s); secret %s → %s\n", s.WrittenPath, report.OrNone(s.BackupPath), s.OldFingerprint, s.NewFingerprint)
+	}
 	if err != nil {
-		return err
+		return err // ui.ErrInterrupted: exitCode makes it 130
 	}
-	if s.Written {
-		fmt.Fprintf(io.Err, "✓ wrote %s (backup %s); secret %s → %s\n", s.SavedPath, orNone(s.BackupPath), s.FingerprintOld, s.FingerprintNew)
-	}
-	return nil
+	return wizardOutcome(s)
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "none"
+// wizardOutcome is how a wizard the user quit ends (docs/wizard.md, "Exit
+// codes"): with the code of the latest diagnosis (Step 5's run when it ran),
+// 0 only once the credentials verified end to end, so
+// `fhirdoctor && deploy` never goes on with broken credentials.
+func wizardOutcome(s ui.Session) error {
+	latest := s.Latest()
+	if latest == nil {
+		return fmt.Errorf("quit before the diagnosis finished: %w", ui.ErrInterrupted)
 	}
-	return s
+	return newDiagnosisError(probe.ExitCode(latest.Diagnosis.Top), "wizard: %s", latest.Diagnosis.Top)
 }
 
 // wizardBackend gives the wizard its operations on one loaded config file.
@@ -171,23 +176,10 @@ func (w *wizardBackend) saveReport(path string, s ui.Session) error {
 	if s.Diagnosis == nil {
 		return errors.New("no diagnosis to report: the first probe did not finish")
 	}
-	rs := &report.Session{
-		Option:         s.Option,
-		WrittenPath:    s.SavedPath,
-		BackupPath:     s.BackupPath,
-		OldClientID:    s.ClientIDOld,
-		NewClientID:    s.ClientIDNew,
-		OldFingerprint: s.FingerprintOld,
-		NewFingerprint: s.FingerprintNew,
-		After:          s.Verify,
-	}
-	for _, a := range s.Checklist {
-		rs.Checklist = append(rs.Checklist, report.Answer{Question: a.Question, Answer: a.Answer})
-	}
 	var buf bytes.Buffer
 	if err := report.Markdown(&buf, report.Input{
 		Report: s.Diagnosis, Tenant: t, Version: versionString(), Now: time.Now(),
-		ConsoleURL: w.consoleURL, Session: rs,
+		ConsoleURL: w.consoleURL, Session: &s.Session,
 	}); err != nil {
 		return err
 	}

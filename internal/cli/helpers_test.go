@@ -77,6 +77,24 @@ func (d *wizardDriver) key(k string) {
 	d.tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
 }
 
+// toStep3 continues past Diagnose, enters through Step 1's five
+// questions, takes Option A and waits for Step 3's secret field.
+func (d *wizardDriver) toStep3() {
+	d.t.Helper()
+	d.waitFor("Diagnosis")
+	d.key("enter")
+	d.waitFor("Record")
+	for range 5 {
+		d.key("enter")
+	}
+	// The renderer sends only the cells that changed: "Which option?"
+	// can arrive as "ich option?" when Step 1's "When does/did it
+	// expire?" left "Wh" in the same place.
+	d.waitFor("option?")
+	d.key("enter")
+	d.waitFor("echoed")
+}
+
 // paste sends text the way a terminal's bracketed paste does.
 func (d *wizardDriver) paste(s string) { d.tm.Send(tea.PasteMsg{Content: s}) }
 

@@ -650,10 +650,10 @@ func leakDemo(l *leakScan) {
 	l.run(nil, "", "demo", "--scenario", "nope")
 	l.run(nil, "", "demo")
 	l.run(nil, "", "--config", filepath.Join(l.tempDir(), "missing.yaml"))
-	for _, sc := range []string{"secret-rotated", "access-denied", "healthy"} {
-		// Continue past Diagnose, quit at Step 1.
-		if _, _, code := l.run(nil, "\nq\n", "demo", "--accessible", "--scenario", sc); code != 0 {
-			l.t.Errorf("demo --accessible %s: exit %d", sc, code)
+	// Quit at Diagnose's "What next?": the exit code is the diagnosis'.
+	for sc, want := range map[string]int{"secret-rotated": 3, "access-denied": 4, "healthy": 0} {
+		if _, _, code := l.run(nil, "q\n", "demo", "--accessible", "--scenario", sc); code != want {
+			l.t.Errorf("demo --accessible %s: exit %d, want %d", sc, code, want)
 		}
 	}
 	l.run(map[string]string{"ACCESSIBLE": "1"}, "", "demo", "--scenario", "outage")
@@ -669,13 +669,7 @@ func leakWizard(l *leakScan) {
 	w := newWizardBackend(t, srv, &IOStreams{Out: &out, Err: &errb, Getenv: func(string) string { return "" }})
 	reportPath := filepath.Join(l.tempDir(), "fhirdoctor-report.md")
 	d := startWizard(t, w, ui.Options{ReportPath: reportPath})
-	d.waitFor("Diagnosis")
-	d.key("enter")
-	d.waitFor("Record")
-	d.key("enter")
-	d.waitFor("Regenerate")
-	d.key("enter")
-	d.waitFor("echoed")
+	d.toStep3()
 	d.paste(spacedCanary) // refused with the reason
 	d.waitFor("Client secret:")
 	d.paste("'" + wrongCanary + "'\r\n")
@@ -685,7 +679,7 @@ func leakWizard(l *leakScan) {
 	d.waitFor("Step 3 · Update")
 	d.paste("\"" + canary + "\"\n")
 	d.key("enter")
-	d.waitFor("Token issued")
+	d.waitFor("Write these")
 	d.key("w")
 	d.waitFor("backup")
 	d.key("enter")
@@ -695,8 +689,8 @@ func leakWizard(l *leakScan) {
 	d.key("r")
 	d.waitFor("Report saved")
 	d.key("q")
-	if s := d.final().Session(); !s.Written || s.FingerprintNew != config.Fingerprint(canary) {
-		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written, s.FingerprintNew)
+	if s := d.final().Session(); !s.Written() || s.NewFingerprint != config.Fingerprint(canary) {
+		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written(), s.NewFingerprint)
 	}
 	if _, err := os.Stat(reportPath); err != nil {
 		t.Errorf("no saved report to scan: %v", err)
@@ -716,19 +710,21 @@ func leakAccessible(l *leakScan) {
 	reportPath := filepath.Join(l.tempDir(), "fhirdoctor-report.md")
 	input := strings.Join([]string{
 		"",                          // Diagnose: continue
-		"n",                         // no browser
 		"y", "y", "never", "n", "u", // checklist
 		"",                      // Step 1: continue
 		"a",                     // Option A
+		"",                      // Step 2: continue
 		"",                      // keep the client id
 		spacedCanary,            // refused: inner space
 		"'" + wrongCanary + "'", // accepted, then refused by the server
 		"",                      // Step 3: continue
-		"e",                     // edit again
+		"n",                     // do not write the failing pair
+		"back",                  // to Step 3
 		"",                      // keep the client id
 		`"` + canary + `"`,      // the working secret
 		"",                      // Step 3: continue
 		"y",                     // write
+		"",                      // Step 4: continue
 		"",                      // Step 5: continue
 		"y",                     // save the report
 	}, "\n") + "\n"
@@ -739,8 +735,8 @@ func leakAccessible(l *leakScan) {
 	if err != nil {
 		l.t.Fatalf("accessible flow: %v", err)
 	}
-	if !s.Written || s.FingerprintNew != config.Fingerprint(canary) || s.ReportPath == "" {
-		l.t.Errorf("the accessible flow did not write the canary and save the report: written=%v report=%q", s.Written, s.ReportPath)
+	if !s.Written() || s.NewFingerprint != config.Fingerprint(canary) || s.ReportPath == "" {
+		l.t.Errorf("the accessible flow did not write the canary and save the report: written=%v report=%q", s.Written(), s.ReportPath)
 	}
 }
 

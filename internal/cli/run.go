@@ -8,6 +8,7 @@ import (
 	"charm.land/fang/v2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
 // Main runs fhirdoctor with the process's own streams and arguments and
@@ -47,7 +48,7 @@ func exitCode(err error) int {
 	if errors.As(err, &nf) {
 		return 1
 	}
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, ui.ErrInterrupted) {
 		return 130
 	}
 	return 1

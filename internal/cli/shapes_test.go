@@ -153,17 +153,11 @@ func TestShapesWizard(t *testing.T) {
 			before := readAll(t, info.ConfigFile, info.EnvFile)
 			w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
 			d := startWizard(t, w, ui.Options{})
-			d.waitFor("Diagnosis")
-			d.key("enter")
-			d.waitFor("Record")
-			d.key("enter")
-			d.waitFor("Regenerate")
-			d.key("enter")
-			d.waitFor("echoed")
+			d.toStep3()
 			_, newSecret := srv.Regenerate()
 			d.paste(newSecret + "\n")
 			d.key("enter")
-			d.waitFor("Write")
+			d.waitFor("Write these")
 			d.key("w")
 			d.waitFor("backup")
 			d.key("enter")
@@ -172,8 +166,8 @@ func TestShapesWizard(t *testing.T) {
 			d.waitFor("remains")
 			d.key("q")
 			sess := d.final().Session()
-			if !sess.Written || sess.SavedPath != secretFile(info) {
-				t.Errorf("session: written=%v path %q, want %q", sess.Written, sess.SavedPath, secretFile(info))
+			if !sess.Written() || sess.WrittenPath != secretFile(info) {
+				t.Errorf("session: written=%v path %q, want %q", sess.Written(), sess.WrittenPath, secretFile(info))
 			}
 			assertNoSecret(t, srv, d.seen.String())
 			for p := range before {

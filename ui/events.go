@@ -9,8 +9,39 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
-// Every async job is a tea.Cmd that copies what it needs and returns one of
-// these messages; run tells a stale probe's messages from the current one's.
+// event marks the messages every screen receives, whichever is current:
+// the results of async jobs (each screen checks the run it started) and the
+// effects one screen has on another. Keys and form traffic go to the
+// current screen only.
+type event interface{ isEvent() }
+
+// Navigation.
+
+// goToMsg asks the wizard to make another screen current.
+type goToMsg struct{ to screenID }
+
+func goTo(s screenID) tea.Cmd { return func() tea.Msg { return goToMsg{to: s} } }
+
+// Cross-screen effects.
+
+// optionChosenMsg: Step 2 chose how to get new credentials; Step 3
+// prefills the client ID for Option A.
+type optionChosenMsg struct{ option string }
+
+// credentialsMsg: Step 3 accepted a new pair; Step 4 tests it.
+type credentialsMsg struct {
+	clientID string
+	secret   config.Secret
+}
+
+// configWrittenMsg: Step 4's write ended; Step 5 reloads what was written.
+type configWrittenMsg struct {
+	result  config.SaveResult
+	err     error
+	aborted bool // the program was ending: nothing was written
+}
+
+// Async results.
 
 type tenantLoadedMsg struct {
 	tenant config.Tenant
@@ -39,23 +70,25 @@ type diffMsg struct {
 	err  error
 }
 
-type configWrittenMsg struct {
-	result  config.SaveResult
-	err     error
-	aborted bool // the program was ending: nothing was written
-}
-
-type reloadedMsg struct {
-	tenant config.Tenant
-	err    error
-}
-
 type openedMsg struct{ err error }
 
 type reportSavedMsg struct {
 	path string
 	err  error
 }
+
+func (optionChosenMsg) isEvent()  {}
+func (credentialsMsg) isEvent()   {}
+func (configWrittenMsg) isEvent() {}
+func (tenantLoadedMsg) isEvent()  {}
+func (probeEventMsg) isEvent()    {}
+func (probeDoneMsg) isEvent()     {}
+func (tokenTestedMsg) isEvent()   {}
+func (diffMsg) isEvent()          {}
+func (openedMsg) isEvent()        {}
+func (reportSavedMsg) isEvent()   {}
+
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 func loadTenantCmd(load func(string) (config.Tenant, error), name string) tea.Cmd {
 	return func() tea.Msg {
@@ -64,17 +97,12 @@ func loadTenantCmd(load func(string) (config.Tenant, error), name string) tea.Cm
 	}
 }
 
-func reloadCmd(load func(string) (config.Tenant, error), name string) tea.Cmd {
-	return func() tea.Msg {
-		t, err := load(name)
-		return reloadedMsg{tenant: t, err: err}
-	}
-}
-
-// startProbe runs fn in its own goroutine and streams its events into the
-// program through ch; listen re-arms after each event until the run ends.
-// Sends give up when ctx ends, so a quitting program never strands it.
-func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, func(probe.Event)) (*probe.Report, error), t config.Tenant, run int) (chan tea.Msg, tea.Cmd) {
+// stream runs job in its own goroutine and feeds what it sends, then what
+// it returns, into the program through ch; listen re-arms after each
+// message until the job ends. Sends give up when ctx ends, so a quitting
+// program never strands the goroutine. Probe runs and the provider's
+// sign-in both report this way.
+func stream(ctx context.Context, job func(ch chan tea.Msg, send func(tea.Msg)) tea.Msg) (chan tea.Msg, tea.Cmd) {
 	ch := make(chan tea.Msg, 16)
 	send := func(m tea.Msg) {
 		select {
@@ -85,12 +113,19 @@ func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, fun
 	start := func() tea.Msg {
 		go func() {
 			defer close(ch)
-			rep, err := fn(ctx, t, func(e probe.Event) { send(probeEventMsg{run: run, event: e}) })
-			send(probeDoneMsg{run: run, report: rep, err: err})
+			send(job(ch, send))
 		}()
 		return nil
 	}
 	return ch, tea.Batch(start, listen(ch))
+}
+
+// startProbe runs fn as a stream of probeEventMsg ending in probeDoneMsg.
+func startProbe(ctx context.Context, fn func(context.Context, config.Tenant, func(probe.Event)) (*probe.Report, error), t config.Tenant, run int) (chan tea.Msg, tea.Cmd) {
+	return stream(ctx, func(_ chan tea.Msg, send func(tea.Msg)) tea.Msg {
+		rep, err := fn(ctx, t, func(e probe.Event) { send(probeEventMsg{run: run, event: e}) })
+		return probeDoneMsg{run: run, report: rep, err: err}
+	})
 }
 
 func listen(ch chan tea.Msg) tea.Cmd {

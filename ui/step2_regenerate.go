@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"regexp"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/fhirdoctor/fhirdoctor/probe"
+)
+
+// Step 2's options, as the session and the report name them.
+const (
+	optionA = "A" // a new secret for the same app
+	optionB = "B" // a new system app
+)
+
+// regenerateScreen is Step 2: Option A (a new secret for the same app) or
+// Option B (a new system app, with what to register), chosen in a Select;
+// c copies and o opens the console while it waits.
+type regenerateScreen struct {
+	base
+	option  string
+	touched bool // the user moved the choice
+	sel     *choice[string]
+	f       *huh.Form
+}
+
+func newRegenerateScreen(c *common) *regenerateScreen {
+	return &regenerateScreen{base: base{c}, option: optionA}
+}
+
+func (r *regenerateScreen) title() string { return "Step 2 · Regenerate credentials" }
+
+func (r *regenerateScreen) form() *huh.Form { return r.f }
+
+func (r *regenerateScreen) setSize(_, _ int) { r.c.fitForm(r.f) }
+
+func (r *regenerateScreen) enter() tea.Cmd {
+	if d := r.c.session.Diagnosis; !r.touched && d != nil && d.Diagnosis.Top == probe.CauseClientUnknown {
+		r.option = optionB // the app itself is gone: a new secret cannot exist
+	}
+	r.sel = newChoice("Which option?", &r.option,
+		opt("Option A · Regenerate the secret of the same app", optionA, "a", "option a"),
+		opt("Option B · Create a new system app", optionB, "b", "option b"))
+	r.f = r.c.newForm(r.sel)
+	return r.c.startForm(r.f)
+}
+
+func (r *regenerateScreen) keys() screenKeys {
+	return screenKeys{nav: pending(r.f), copy: true, open: true, next: true, back: true, skip: true, nextLabel: "choose option"}
+}
+
+func (r *regenerateScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case formSubmittedMsg:
+		return r.submit()
+	case tea.KeyPressMsg:
+		return r.key(msg)
+	case event:
+		return nil
+	}
+	return handleForm(r.f, msg, r.submit)
+}
+
+func (r *regenerateScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	c := r.c
+	k := c.keys.forScreen(r.keys())
+	app := c.tenant.Cerner.SystemApp
+	switch {
+	case key.Matches(msg, k.Open):
+		return openCmd(c.deps.OpenURL, c.deps.ConsoleURL)
+	case key.Matches(msg, k.Copy):
+		if r.current() == optionA {
+			c.setNotice("Sent the client ID to the clipboard (OSC 52, where the terminal allows it).")
+			return tea.SetClipboard(app.ClientID)
+		}
+		c.setNotice("Sent the tenant ID and scopes to the clipboard (OSC 52, where the terminal allows it).")
+		return tea.SetClipboard(tenantID(app.TokenURL) + "\n" + strings.Join(app.Scopes, "\n") + "\n")
+	case !pending(r.f) && key.Matches(msg, k.Next):
+		return goTo(stepUpdate)
+	case key.Matches(msg, k.Up), key.Matches(msg, k.Down):
+		r.touched = true
+	}
+	return handleForm(r.f, msg, r.submit)
+}
+
+// current is the option under the cursor.
+func (r *regenerateScreen) current() string {
+	if r.sel != nil && pending(r.f) {
+		if v, ok := r.sel.Hovered(); ok {
+			return v
+		}
+	}
+	return r.option
+}
+
+func (r *regenerateScreen) submit() tea.Cmd {
+	r.touched = true
+	r.c.session.Option = r.option
+	return r.c.advance(stepUpdate, optionChosenMsg{option: r.option})
+}
+
+func (r *regenerateScreen) view(p *page) {
+	c := r.c
+	st := c.styles
+	app := c.tenant.Cerner.SystemApp
+	p.add(st.FieldName.Render("Option A") + " · in the Code Console find " + st.Code.Render(app.ClientID) +
+		", click Regenerate Secret and keep the new secret for Step 3. The client ID stays.")
+	p.add(st.FieldName.Render("Option B") + " · Create New App → System Account, then:")
+	p.addIndent(2, st.Label.Render("Tenant  ")+st.Code.Render(tenantID(app.TokenURL)))
+	for i, sc := range app.Scopes {
+		label := "        "
+		if i == 0 {
+			label = "Scopes  "
+		}
+		line := st.Label.Render(label) + st.Code.Render(sc)
+		if unsupportedScope(c.session.Diagnosis, sc) {
+			line += st.Warn.Render("  ! not in the server's scopes_supported")
+		}
+		p.addIndent(2, line)
+	}
+	p.blank()
+	if c.accessible {
+		return
+	}
+	if pending(r.f) {
+		p.mark()
+		p.add(r.f.View())
+	}
+	p.blank()
+	p.add(st.Muted.Render("c copies the client ID (A) or tenant and scopes (B); o opens the console."))
+}
+
+var tenantInURL = regexp.MustCompile(`/tenants/([^/]+)/`)
+
+// tenantID is the {tenant} of a token URL of Cerner's tenants/{t}/... form.
+func tenantID(tokenURL string) string {
+	if sm := tenantInURL.FindStringSubmatch(tokenURL); sm != nil {
+		return sm[1]
+	}
+	return "(see your token URL)"
+}
+
+// unsupportedScope reports whether the discovery check named scope as
+// absent from scopes_supported. The probe says so in its evidence, the only
+// structured place it is reported today.
+func unsupportedScope(r *probe.Report, scope string) bool {
+	if r == nil {
+		return false
+	}
+	for _, c := range r.Checks {
+		if c.ID != "discovery" {
+			continue
+		}
+		for _, e := range c.Evidence {
+			if strings.Contains(e, scope) && strings.Contains(e, "scopes_supported") {
+				return true
+			}
+		}
+	}
+	return false
+}
