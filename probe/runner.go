@@ -115,12 +115,15 @@ func runChecks(ctx context.Context, checks []check, s *state, excluded map[strin
 					return
 				}
 			}
-			if why := blockedBy(c, func(d string) Status { return results[index[d]].Status }); why != "" {
-				finish(i, skipped(why))
-				return
-			}
+			// A cancelled run skips everything it had not started: its
+			// dependencies were skipped for the same reason, which is the
+			// one worth naming.
 			if ctx.Err() != nil {
 				finish(i, skipped("cancelled before it started"))
+				return
+			}
+			if why := blockedBy(c, func(d string) Status { return results[index[d]].Status }); why != "" {
+				finish(i, skipped(why))
 				return
 			}
 			emit(Event{Kind: EventStarted, ID: c.id, Title: c.title})
