@@ -32,8 +32,12 @@ const exitStatusHelp = `0    every check passed (warnings allowed)
 
 // environmentHelp lists the variables fhirdoctor reads.
 const environmentHelp = `FHIRDOCTOR_CONFIG           the config file, when --config is not given
-FHIRDOCTOR_CLIENT_SECRET    read by the curl lines that re-run a token request (never by fhirdoctor itself)
+FHIRDOCTOR_TENANT           the tenant, when --tenant is not given
+NODE_ENV                    the environment (.settings.<env>/), when --env is not given; default dev
+FHIRDOCTOR_CLIENT_SECRET    rotate's new secret when not piped; also read by the curl lines that re-run a token request
 FHIRDOCTOR_ACCESS_TOKEN     read by the curl lines that re-run a FHIR read
+CERNER_BASE_URL, CERNER_CLIENT_ID, CERNER_CLIENT_SECRET, CERNER_TOKEN_URL, CERNER_SCOPES
+                            what probe --from-env reads, as the backend does without its YAML
 NO_COLOR                    no colours (as --no-color)
 ACCESSIBLE                  plain line prompts (as --accessible)
 COLUMNS                     wrap probe's text to this width when stdout is not a terminal
