@@ -33,7 +33,7 @@ configured tenant concurrently, then ranks root causes from the evidence.
 
 Exit codes: 0 all passed (warnings allowed), 1 usage or config error, 2 network/DNS/
 TLS/clock, 3 credentials rejected, 4 blocked before the OAuth server, 5 scope or
-tenant, 6 token works but FHIR reads fail, 7 server outage.`,
+tenant, 6 token works but FHIR reads fail, 7 server outage, 130 interrupted.`,
 		Example: `  fhirdoctor probe
   fhirdoctor probe --json | jq -r .diagnosis.top
   fhirdoctor probe --only dns,tls,token
