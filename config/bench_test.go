@@ -60,6 +60,7 @@ func BenchmarkLoadEditSave(b *testing.B) {
 				b.Fatal(err)
 			}
 			i := 0
+			cpu0 := processCPU()
 			for b.Loop() {
 				i++
 				f, err := Load(path)
@@ -88,6 +89,7 @@ func BenchmarkLoadEditSave(b *testing.B) {
 			b.ReportMetric(float64(lines), "lines")
 			b.ReportMetric(float64(len(content))/1024, "KiB")
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

@@ -18,6 +18,7 @@ type Dotenv struct {
 	base     []byte
 	fromDisk bool
 	defs     []dotenvDef
+	last     map[string]int // key -> index of its last definition in defs
 	fs       fsys
 }
 
@@ -41,7 +42,17 @@ func LoadDotenv(path string) (*Dotenv, error) {
 // dotenv would ignore are ignored: it never fails.
 func ParseDotenv(path string, data []byte) *Dotenv {
 	src := bytes.Clone(data)
-	return &Dotenv{path: path, src: src, base: src, defs: parseDotenv(src)}
+	d := &Dotenv{path: path, src: src, base: src}
+	d.setDefs(parseDotenv(src))
+	return d
+}
+
+func (d *Dotenv) setDefs(defs []dotenvDef) {
+	d.defs = defs
+	d.last = make(map[string]int, len(defs))
+	for i, x := range defs {
+		d.last[x.key] = i
+	}
 }
 
 // Path is the file's path as given.
@@ -76,10 +87,8 @@ func (d *Dotenv) Keys() []string {
 }
 
 func (d *Dotenv) def(key string) int {
-	for i := len(d.defs) - 1; i >= 0; i-- {
-		if d.defs[i].key == key {
-			return i
-		}
+	if i, ok := d.last[key]; ok {
+		return i
 	}
 	return -1
 }
@@ -132,7 +141,8 @@ func (d *Dotenv) set(key, value string) error {
 			}
 		}
 		if same {
-			d.src, d.defs = out, defs
+			d.src = out
+			d.setDefs(defs)
 			return nil
 		}
 	}

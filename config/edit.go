@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -241,10 +240,15 @@ func verifyEdit(t *tree, out []byte, tenant string, path []string, value string)
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	for _, k := range slices.Sorted(maps.Keys(after)) {
-		if v, ok := before[k]; k != leafKey(target) && (!ok || after[k] != v) {
-			return nil, fmt.Errorf("the value is shared (anchor/alias) with `%s`, which would change too; edit by hand", strings.ReplaceAll(k, "\x00", "."))
+	var changed []string
+	for k, v := range after {
+		if was, ok := before[k]; k != leafKey(target) && (!ok || was != v) {
+			changed = append(changed, k)
 		}
+	}
+	if len(changed) > 0 {
+		k := slices.Min(changed) // the same message whatever the map order
+		return nil, fmt.Errorf("the value is shared (anchor/alias) with `%s`, which would change too; edit by hand", strings.ReplaceAll(k, "\x00", "."))
 	}
 	if len(after) < len(before) {
 		return nil, errors.New("the edit removed other values")
@@ -255,8 +259,18 @@ func verifyEdit(t *tree, out []byte, tenant string, path []string, value string)
 func leafKey(path []string) string { return strings.Join(path, "\x00") }
 
 // leaves flattens every scalar reachable from the root, following aliases,
-// keyed by path. Bounded so that an alias bomb cannot exhaust memory.
+// keyed by path. Bounded so that an alias bomb cannot exhaust memory. A
+// tree never changes, so the result is kept: the tree an edit verified is
+// the "before" of the next edit (a rotation makes two).
 func (t *tree) leaves() (map[string]string, error) {
+	if t.leafMap != nil || t.leafErr != nil {
+		return t.leafMap, t.leafErr
+	}
+	t.leafMap, t.leafErr = t.walkLeaves()
+	return t.leafMap, t.leafErr
+}
+
+func (t *tree) walkLeaves() (map[string]string, error) {
 	out := map[string]string{}
 	budget := 100000
 	var walk func(n ast.Node, path []string, depth int) error

@@ -148,3 +148,32 @@ func TestRotateRefusesEnvironment(t *testing.T) {
 		t.Errorf("SetSecret over a placeholder: %v", err)
 	}
 }
+
+// TestNewClientIDEveryShape: a rotation to another app changes the client
+// id's line in the tenant's own shape, and the secret where it lives.
+func TestNewClientIDEveryShape(t *testing.T) {
+	const id = "99999999-2222-4333-8444-555555555555"
+	for shape, y := range map[Shape]string{ShapeCurrent: shapeCurrentYAML, ShapeLegacy: shapeLegacyYAML} {
+		t.Run(shape.String(), func(t *testing.T) {
+			before := strings.ReplaceAll(y, "%SECRET%", "FAKE-old")
+			f := mustParse(t, before)
+			ten, err := f.Tenant("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.StageCredentials(ten, id, NewSecret(fakeSecret)); err != nil {
+				t.Fatal(err)
+			}
+			after := string(f.Bytes())
+			got := lineChanges(t, before, after)
+			lines := strings.Split(after, "\n")
+			if len(got) != 2 || !strings.Contains(lines[got[0]-1], "client_id: "+id) || !strings.Contains(lines[got[1]-1], "client_secret: "+fakeSecret) {
+				t.Errorf("changed lines %v", got)
+			}
+			ten2, _ := f.Tenant("")
+			if ten2.Cerner.SystemApp.ClientID != id || ten2.Shape != shape {
+				t.Errorf("reads back %q in shape %v", ten2.Cerner.SystemApp.ClientID, ten2.Shape)
+			}
+		})
+	}
+}

@@ -15,6 +15,9 @@ type tree struct {
 	lines   []int // byte offset of each line's start
 	root    ast.Node
 	anchors map[string]ast.Node
+
+	leafMap map[string]string // leaves(), once computed
+	leafErr error
 }
 
 func newTree(path string, src []byte, lines []int, root ast.Node) *tree {

@@ -28,8 +28,9 @@ func (f *File) Validate() []Finding {
 		return []Finding{{Severity: SeverityError, Pos: t.pos(t.root), Message: "`tenants` is empty; add one (see `fhirdoctor demo` for an example)"}}
 	}
 	var out []Finding
+	memo := map[scopeMemoKey]scopeVerdict{}
 	for _, e := range es {
-		out = append(out, f.validateTenant(t, e)...)
+		out = append(out, f.validateTenantMemo(t, e, memo)...)
 	}
 	sortFindings(out)
 	return out
@@ -78,6 +79,7 @@ type validator struct {
 	tenant string
 	part   Part // of the findings being added
 	out    []Finding
+	memo   map[scopeMemoKey]scopeVerdict
 }
 
 func (v *validator) add(sev Severity, pos Position, key, format string, args ...any) {
@@ -164,7 +166,11 @@ func join(path, key string) string {
 }
 
 func (f *File) validateTenant(t *tree, e *ast.MappingValueNode) []Finding {
-	v := &validator{t: t, f: f, tenant: t.keyText(e)}
+	return f.validateTenantMemo(t, e, nil)
+}
+
+func (f *File) validateTenantMemo(t *tree, e *ast.MappingValueNode, memo map[scopeMemoKey]scopeVerdict) []Finding {
+	v := &validator{t: t, f: f, tenant: t.keyText(e), memo: memo}
 	l, err := t.layoutOf(e)
 	if err != nil {
 		fd := errFinding(err, v.tenant)
@@ -412,6 +418,32 @@ func (v *validator) sameTenant(a value, aKey string, b value, bKey string) {
 	v.add(SeverityError, b.pos, bKey, "tenant id in `%s` (%s) differs from the one in `%s` (%s)", bKey, tb, aKey, ta)
 }
 
+// scopeVerdict is scopeProblem's answer, remembered per scope: a file of
+// many tenants repeats the same few scopes.
+type scopeVerdict struct {
+	sev Severity
+	msg string
+	bad bool
+}
+
+type scopeMemoKey struct {
+	scope string
+	app   appKind
+}
+
+func (v *validator) scopeProblem(scope string, app appKind) (Severity, string, bool) {
+	k := scopeMemoKey{scope, app}
+	if r, ok := v.memo[k]; ok {
+		return r.sev, r.msg, r.bad
+	}
+	sev, msg, bad := scopeProblem(scope, app)
+	if v.memo == nil {
+		v.memo = map[scopeMemoKey]scopeVerdict{}
+	}
+	v.memo[k] = scopeVerdict{sev, msg, bad}
+	return sev, msg, bad
+}
+
 func (v *validator) scopes(val value, key string, app appKind) {
 	if !val.ok {
 		return
@@ -426,7 +458,7 @@ func (v *validator) scopes(val value, key string, app appKind) {
 			continue
 		}
 		seen[s] = true
-		if sev, msg, bad := scopeProblem(s, app); bad {
+		if sev, msg, bad := v.scopeProblem(s, app); bad {
 			v.add(sev, pos, key, "%s", msg)
 		}
 	}

@@ -81,7 +81,7 @@ func checkDiscovery(ctx context.Context, s *state) Result {
 			problems = append(problems, "token_url differs from discovery's token_endpoint ("+drift+")")
 			r.Evidence = append(r.Evidence, "configured: "+configured, "discovery:  "+sc.TokenEndpoint)
 			f.TokenURL = sc.TokenEndpoint
-			r.Remedy = "Set cerner.system_app.token_url to " + sc.TokenEndpoint + " (step 3)."
+			r.Remedy = "Set " + strings.Join(s.opts.Tenant.Cerner.SystemApp.Key("token_url"), ".") + " to " + sc.TokenEndpoint + " (step 3)."
 			if strings.Contains(drift, "tenant") {
 				f.Cause = CauseTenantMismatch
 			}

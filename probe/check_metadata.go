@@ -75,7 +75,7 @@ func checkMetadata(ctx context.Context, s *state) Result {
 		problems = append(problems, "oauth-uris token URL differs from token_url ("+tokenURLDrift(configured, tok)+")")
 		r.Evidence = append(r.Evidence, "configured: "+configured, "metadata:   "+tok)
 		f.TokenURL = tok
-		r.Remedy = "Set cerner.system_app.token_url to " + tok + " (step 3)."
+		r.Remedy = "Set " + strings.Join(s.opts.Tenant.Cerner.SystemApp.Key("token_url"), ".") + " to " + tok + " (step 3)."
 	default:
 		r.Evidence = append(r.Evidence, "oauth-uris token URL matches token_url")
 	}

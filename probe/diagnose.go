@@ -306,7 +306,7 @@ func (d *diagnosis) token() {
 	}
 	if u := d.facts("discovery").TokenURL; u != "" {
 		tenant.pro = append(tenant.pro, "discovery advertises token_endpoint "+u)
-		d.acc[CauseTenantMismatch].fix = "Set cerner.system_app.token_url to " + u + " (step 3)."
+		d.acc[CauseTenantMismatch].fix = "Set the system app's token_url to " + u + " (step 3)."
 	}
 }
 
@@ -432,5 +432,16 @@ func (d *diagnosis) rank() Diagnosis {
 	}
 	ok := Cause{ID: CauseOK, Verdict: VerdictConfirmed,
 		Evidence: []string{fmt.Sprintf("no check failed: %d passed (warnings allowed), %d skipped", d.passed, d.skipped)}}
-	return Diagnosis{Top: CauseOK, Causes: append([]Cause{ok}, causes...)}
+	var untested string
+	switch tok := d.by["token"]; {
+	case tok == nil:
+		untested = "the token check was not run"
+	case tok.Status == StatusSkip:
+		untested = "token: " + tok.Summary
+	}
+	if untested != "" {
+		ok.Verdict = VerdictPossible
+		ok.Evidence = append(ok.Evidence, "the credentials were not tested: "+untested)
+	}
+	return Diagnosis{Top: CauseOK, Causes: append([]Cause{ok}, causes...), Untested: untested}
 }

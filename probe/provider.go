@@ -121,6 +121,11 @@ func (rt *roundTrip) run(ctx context.Context) ProviderOutcome {
 		return rt.fail(providerAnswer{ProviderNotConfigured, CauseConfigInvalid, "provider_app lacks " + strings.Join(missing, ", "),
 			"Fill in cerner.provider_app from the app in Code Console."})
 	}
+	if app.AuthMethod() == config.AuthPrivateKeyJWT {
+		out := rt.fail(providerAnswer{ProviderNotConfigured, "", fmt.Sprintf("the provider app authenticates with private_key_jwt (key_id %s); fhirdoctor cannot sign its client assertion yet, so the sign-in is not tested", app.KeyID), ""})
+		out.Status = StatusSkip
+		return out
+	}
 	redirect, err := parseLoopbackRedirect(app.RedirectURI)
 	if err != nil {
 		rt.ev = append(rt.ev, "not attempted: nothing was sent and no browser was opened")
@@ -162,6 +167,13 @@ func (rt *roundTrip) run(ctx context.Context) ProviderOutcome {
 		Scopes:      app.Scopes,
 		// A public client: client_id in the body, never a Basic header.
 		Endpoint: oauth2.Endpoint{AuthURL: app.AuthorizationURL, TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams},
+	}
+	if app.AuthMethod() == config.AuthClientSecret {
+		// A confidential app authenticates the code exchange with its
+		// secret, in a Basic header (docs/config.md).
+		cfg.ClientSecret = app.ClientSecret.Reveal()
+		cfg.Endpoint.AuthStyle = oauth2.AuthStyleInHeader
+		rt.s.addSecret(cfg.ClientSecret)
 	}
 	authURL := cfg.AuthCodeURL(st, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("aud", base))
 	cs, err := listenCallback(ctx, redirect, authURL, st)
@@ -237,6 +249,13 @@ func (rt *roundTrip) tokenEndpoint(ctx context.Context, base string, app *config
 	sc, ev, err := fetchSmartConfig(ctx, rt.s, base)
 	rt.ev = append(rt.ev, ev...)
 	tokenURL := sc.TokenEndpoint
+	if app.TokenURL != "" {
+		// The backend exchanges the code at the configured token_url.
+		if tokenURL != "" && tokenURL != app.TokenURL {
+			rt.ev = append(rt.ev, "warning: provider_app.token_url differs from discovery's token_endpoint "+tokenURL+"; using token_url, as the backend does")
+		}
+		tokenURL = app.TokenURL
+	}
 	if err == nil {
 		for _, w := range pkceWarnings(sc, app) {
 			rt.ev = append(rt.ev, "warning: "+w)

@@ -28,8 +28,13 @@ func (rt *roundTrip) exchange(ctx context.Context, cfg oauth2.Config, code, veri
 		sent = rt.p.tamperVerifier(verifier)
 		rt.s.addSecret(sent)
 	}
-	rt.ev = append(rt.ev, "POST "+cfg.Endpoint.TokenURL+": grant_type=authorization_code, client_id="+cfg.ClientID+
-		", code, code_verifier, redirect_uri in the body; no Authorization header (public client)")
+	if app := rt.opts.Tenant.Cerner.ProviderApp; app != nil && cfg.ClientSecret != "" {
+		rt.ev = append(rt.ev, "POST "+cfg.Endpoint.TokenURL+": grant_type=authorization_code, code, code_verifier, redirect_uri in the body; Basic client_id "+cfg.ClientID+
+			" and client_secret "+app.ClientSecret.Fingerprint()+sourceNote(app.ClientSecret)+" (confidential client)")
+	} else {
+		rt.ev = append(rt.ev, "POST "+cfg.Endpoint.TokenURL+": grant_type=authorization_code, client_id="+cfg.ClientID+
+			", code, code_verifier, redirect_uri in the body; no Authorization header (public client)")
+	}
 	tok, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(sent))
 	if err != nil {
 		return rt.exchangeFailed(err)

@@ -103,6 +103,10 @@ type Cause struct {
 type Diagnosis struct {
 	Top    CauseID
 	Causes []Cause
+	// Untested is why an "ok" did not exercise the credentials (the token
+	// check was skipped or not selected); "" when it did, or when Top is
+	// not ok.
+	Untested string
 }
 
 // Report is a whole probe run of one tenant.

@@ -150,26 +150,6 @@ func TestFindingsFormats(t *testing.T) {
 	}
 }
 
-func TestShowJSONNoSecret(t *testing.T) {
-	secret := "FAKE-show-json-secret-value"
-	tn := config.Tenant{Name: "default", Cerner: config.Cerner{FHIRBaseURL: "https://fhir.example/r4/t", SystemApp: config.SystemApp{
-		ClientID: "id", ClientSecret: config.NewSecret(secret), TokenURL: "https://auth.example/token", Scopes: []string{"system/Patient.read"}}}}
-	b, err := ShowJSON("c.yaml", "dev", ".", tn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Contains(b, []byte(secret)) {
-		t.Fatal("config show --json holds the secret")
-	}
-	var doc ShowDocument
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if s := doc.EHR.SystemApp.ClientSecret; s == nil || s.Fingerprint != config.Fingerprint(secret) || s.Source != "c.yaml" {
-		t.Errorf("client_secret = %+v", s)
-	}
-}
-
 // TestTextWrap: at a narrow width no line is wider than the width unless it
 // is one word, no word is split, and causes numbered 10 and up align.
 func TestTextWrap(t *testing.T) {

@@ -161,9 +161,12 @@ func Text(w io.Writer, r *probe.Report, opt TextOptions) error {
 
 func writeDiagnosis(b *strings.Builder, d probe.Diagnosis, opt TextOptions) {
 	st := opt.Style
-	if d.Top == probe.CauseOK {
+	switch {
+	case d.Top == probe.CauseOK && d.Untested != "":
+		b.WriteString(Wrap(st.apply(st.Bold, "Diagnosis: ok as far as checked")+": ", "no check failed, but the credentials were not tested ("+d.Untested+").", "  ", opt.Width) + "\n")
+	case d.Top == probe.CauseOK:
 		b.WriteString(st.apply(st.Bold, "Diagnosis: ok") + ": the credentials work end to end.\n")
-	} else {
+	default:
 		b.WriteString(Wrap(st.apply(st.Bold, "Diagnosis:")+" ", Headline(d.Top), "  ", opt.Width) + "\n")
 	}
 	var shown []probe.Cause

@@ -193,7 +193,11 @@ func (d *diagnoseScreen) view(p *page) {
 		p.add(ansi.Truncate(s.Label.Render("Secret ")+app.ClientSecret.Mask()+s.Label.Render("  client ")+app.ClientID, p.width, "…"))
 	} else {
 		p.add(s.Label.Render("Client ID      ") + app.ClientID)
-		p.add(s.Label.Render("Client secret  ") + app.ClientSecret.Mask())
+		secret := app.ClientSecret.Mask()
+		if src := app.ClientSecret.Source().String(); src != "" {
+			secret += s.Muted.Render("  from " + src)
+		}
+		p.add(s.Label.Render("Client secret  ") + secret)
 	}
 	if d.providerAvailable() && !c.accessible && !c.compact() {
 		p.add(s.Label.Render("Provider app   ") + c.tenant.Cerner.ProviderApp.ClientID + s.Muted.Render("  press p to test its sign-in"))

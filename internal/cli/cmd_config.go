@@ -23,31 +23,31 @@ func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 	var showJSON bool
 	show := &cobra.Command{
 		Use:   "show",
-		Short: "Print the resolved tenant, secrets masked",
+		Short: "Print the tenant as the backend reads it, secrets as fingerprints with where they live",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, t, err := g.loadTenant(io)
 			if err != nil {
 				return err
 			}
-			// What is wrong with the tenant, once, above what it holds.
-			for _, x := range f.ValidateTenant(t.Name) {
-				fmt.Fprintln(io.Err, x.String())
-			}
+			findings := f.ValidateTenant(t.Name)
 			if showJSON {
-				env := f.Environment()
-				b, err := report.ShowJSON(f.Path(), env.Name, env.Root, t)
+				b, err := describeTenantJSON(f, t, findings)
 				if err != nil {
 					return err
 				}
 				_, err = io.Out.Write(b)
 				return err
 			}
+			// What is wrong with the tenant, once, above what it holds.
+			for _, x := range findings {
+				fmt.Fprintln(io.Err, x.String())
+			}
 			_, err = fmt.Fprint(io.Out, describeTenant(f, t))
 			return err
 		},
 	}
-	show.Flags().BoolVar(&showJSON, "json", false, "print the tenant as JSON, each secret as its sha256 fingerprint and where it lives")
+	show.Flags().BoolVar(&showJSON, "json", false, "print a JSON document (schema 1) instead: each secret as its sha256 fingerprint and where it lives")
 	var format string
 	validate := &cobra.Command{
 		Use:   "validate",

@@ -52,5 +52,9 @@ func runDemo(ctx context.Context, io *IOStreams, g *globals, scenario string) er
 	// The demo's config and CA are the sandbox's; flags naming others would
 	// point the wizard away from it.
 	g.configPath, g.caFile = info.ConfigFile, ""
+	g.envName, g.envFiles = "", nil
+	if g.tenantFromEnv {
+		g.tenant = "" // $FHIRDOCTOR_TENANT names a tenant of the real config, not the sandbox's
+	}
 	return runWizardWith(ctx, io, g, info.ConsoleURL, srv.CertPool())
 }

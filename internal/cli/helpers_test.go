@@ -83,14 +83,15 @@ func (d *wizardDriver) toStep3() {
 	d.t.Helper()
 	d.waitFor("Diagnosis")
 	d.key("enter")
-	d.waitFor("Record")
+	// The window title, not the body: the renderer sends only the cells
+	// that changed, so a body text that shares its first letters with what
+	// was on screen before ("Which option" under "When does...") arrives
+	// cut; a title is always sent whole.
+	d.waitFor("fhirdoctor · Step 1 · Verify application status")
 	for range 5 {
 		d.key("enter")
 	}
-	// The renderer sends only the cells that changed: "Which option?"
-	// can arrive as "ich option?" when Step 1's "When does/did it
-	// expire?" left "Wh" in the same place.
-	d.waitFor("option?")
+	d.waitFor("fhirdoctor · Step 2 · Regenerate credentials")
 	d.key("enter")
 	d.waitFor("echoed")
 }

@@ -483,7 +483,7 @@ func leakDotenv(l *leakScan) {
 	for _, shape := range sandbox.ConfigShapes {
 		srv := l.sandbox(sandbox.Options{Scenario: "secret-rotated", ConfigShape: shape, SecretIn: sandbox.SecretInDotenv})
 		cfg := srv.Info().ConfigFile
-		for _, args := range [][]string{{"config", "show", "-v"}, {"config", "validate"}} {
+		for _, args := range [][]string{{"config", "show", "-v"}, {"config", "show", "--json"}, {"config", "validate"}} {
 			l.run(nil, "", append(args, "--config", cfg)...)
 		}
 		for _, args := range [][]string{{"probe", "-v"}, {"probe", "--json"}, {"report", "--format", "markdown"}, {"report", "--format", "json"}} {

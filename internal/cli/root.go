@@ -19,12 +19,14 @@ type globals struct {
 	envName    string   // --env
 	envFiles   []string // --env-file
 	tenant     string
-	caFile     string
-	timeout    time.Duration
-	noColor    bool
-	accessible bool
-	verbose    bool
-	noAudit    bool
+	// tenantFromEnv: tenant came from $FHIRDOCTOR_TENANT, not --tenant.
+	tenantFromEnv bool
+	caFile        string
+	timeout       time.Duration
+	noColor       bool
+	accessible    bool
+	verbose       bool
+	noAudit       bool
 }
 
 func newRootCmd(io *IOStreams) *cobra.Command {
@@ -80,6 +82,7 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 		}
 		if g.tenant == "" {
 			g.tenant = io.Getenv(envTenant)
+			g.tenantFromEnv = g.tenant != ""
 		}
 		if strings.ContainsAny(g.envName, `/\`) || strings.HasPrefix(g.envName, ".") {
 			return fmt.Errorf("--env %q is not an environment name (it names the folder .settings.<env>/)", g.envName)

@@ -184,3 +184,112 @@ func TestShapesWizard(t *testing.T) {
 		})
 	}
 }
+
+// TestJWTAppTokenSkipped: until fhirdoctor signs client assertions, a
+// private_key_jwt app's token check is skipped with the reason, and the run
+// is not an error; the diagnosis says the credentials were not tested.
+func TestJWTAppTokenSkipped(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Scenario: "healthy"})
+	info := srv.Info()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// The file's content is not read yet; its existence is validated.
+	if err := os.WriteFile(filepath.Join(dir, "keys", "app.pem"), []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	yaml := "tenants:\n  epic:\n    ehr:\n      vendor: epic\n      base_url: " + info.FHIRBaseURL +
+		"\n      system_app:\n        client_id: epic-client\n        private_key_path: keys/app.pem\n        key_id: k1\n        token_url: " + info.TokenURL +
+		"\n        scopes: system/Patient.read\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, nil, "", "probe", "--config", cfg, "--cacert", info.CAFile)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"private_key_jwt key k1", "- token ", "private_key_jwt (key_id k1); fhirdoctor cannot test that yet", "Diagnosis: ok as far as checked"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("probe output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = runCLI(t, nil, "", "config", "show", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "private_key_path "+filepath.Join(dir, "keys", "app.pem")) || !strings.Contains(out, "(private_key_jwt)") {
+		t.Errorf("config show:\n%s", out)
+	}
+	_, errOut, code = runCLI(t, nil, "FAKE-x\n", "rotate", "--config", cfg, "--cacert", info.CAFile, "--client-secret-stdin", "--yes")
+	if code != 1 || !strings.Contains(errOut, "private_key_jwt") {
+		t.Errorf("rotate of a JWT app: exit %d, %s", code, errOut)
+	}
+	os.Remove(filepath.Join(dir, "keys", "app.pem"))
+	out, _, code = runCLI(t, nil, "", "config", "validate", "--config", cfg)
+	if code != 1 || !strings.Contains(out, "ehr.system_app.private_key_path`: "+filepath.Join(dir, "keys", "app.pem")+" does not exist") {
+		t.Errorf("validate with the key missing: exit %d\n%s", code, out)
+	}
+}
+
+// TestWizardSecretInEnvironment: when the secret lives in the process
+// environment the wizard says so where it would show the diff, and pressing
+// w writes nothing.
+func TestWizardSecretInEnvironment(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Scenario: "secret-rotated", SecretIn: sandbox.SecretInDotenv})
+	info := srv.Info()
+	before := readAll(t, info.ConfigFile, info.EnvFile)
+	_, newSecret := srv.Regenerate()
+	env := map[string]string{sandbox.SecretVar: "FAKE-set-by-the-shell"}
+	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(k string) string { return env[k] }})
+	d := startWizard(t, w, ui.Options{})
+	d.toStep3()
+	d.paste(newSecret + "\n")
+	d.key("enter")
+	d.waitFor("shadows") // one word: the message wraps at 80 columns
+	d.key("w")
+	d.key("w")
+	d.key("q")
+	d.final()
+	assertNoSecret(t, srv, d.seen.String())
+	for p, was := range before {
+		if now, _ := os.ReadFile(p); string(now) != string(was) {
+			t.Errorf("%s changed", filepath.Base(p))
+		}
+	}
+	if backups, _ := filepath.Glob(filepath.Join(filepath.Dir(info.ConfigFile), "*.bak.*")); len(backups) != 0 {
+		t.Errorf("backups written: %v", backups)
+	}
+}
+
+// TestRotateScopedValidation: an error in the provider app, which rotating
+// the system app does not touch, is a warning for rotate, not a refusal;
+// config validate still reports it as an error.
+func TestRotateScopedValidation(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Scenario: "secret-rotated"})
+	info := srv.Info()
+	var kept []string
+	for _, l := range strings.SplitAfter(string(srv.ConfigYAML()), "\n") {
+		if strings.Contains(l, "redirect_uri:") || (strings.Contains(l, "scopes:") && strings.Contains(l, "launch")) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if err := os.WriteFile(info.ConfigFile, []byte(strings.Join(kept, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runCLI(t, nil, "", "config", "validate", "--config", info.ConfigFile)
+	if code != 1 || !strings.Contains(out, "`cerner.provider_app.redirect_uri` is missing") || !strings.Contains(out, "`cerner.provider_app.scopes` is missing") {
+		t.Fatalf("validate: exit %d\n%s", code, out)
+	}
+	_, newSecret := srv.Regenerate()
+	out, errOut, code := runCLI(t, nil, newSecret+"\n", sandboxArgs(srv, "rotate", "--client-secret-stdin", "--yes")...)
+	assertNoSecret(t, srv, out, errOut)
+	if code != 0 {
+		t.Fatalf("rotate refused for the provider app: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "warning: tenant \"default\": `cerner.provider_app.redirect_uri` is missing (not used by this command)") {
+		t.Errorf("rotate does not warn about the provider app:\n%s", errOut)
+	}
+	if n := strings.Count(errOut, "provider_app.redirect_uri"); n != 1 {
+		t.Errorf("the warning is printed %d times, want once", n)
+	}
+}
