@@ -26,14 +26,32 @@ type AuditEntry struct {
 	NewClientID          string    `json:"new_client_id"`
 	OldSecretFingerprint string    `json:"old_secret_fingerprint"`
 	NewSecretFingerprint string    `json:"new_secret_fingerprint"`
-	Verification         string    `json:"verification"`
-	Backup               string    `json:"backup,omitempty"`
+	// Key rotations of JWT apps: key ids and the new key's RFC 7638
+	// thumbprint (public: it identifies the key, it cannot sign).
+	OldKeyID         string `json:"old_key_id,omitempty"`
+	NewKeyID         string `json:"new_key_id,omitempty"`
+	NewKeyThumbprint string `json:"new_key_thumbprint,omitempty"`
+	Verification     string `json:"verification"`
+	Backup           string `json:"backup,omitempty"`
 	// SecretSource is where the old secret lived (config.yaml:19,
 	// .env:4 (VAR)): the new one was written there.
 	SecretSource string `json:"secret_source,omitempty"`
 	// Written lists the files replaced: the .env file holding the secret,
 	// the config when the client id changed.
 	Written []string `json:"written,omitempty"`
+	// Command is set for Action "then": a command run after the write.
+	Command *AuditCommand `json:"command,omitempty"`
+}
+
+// AuditCommand records a command run after the write (rotate --then, the
+// wizard's last step): its command line with every known secret replaced
+// by its fingerprint, how it ended, and how long it took. Never its output.
+type AuditCommand struct {
+	Line       string `json:"line"`
+	Dir        string `json:"dir"`
+	Status     string `json:"status"`
+	ExitStatus int    `json:"exit_status"` // -1 when it did not exit by itself
+	DurationMS int64  `json:"duration_ms"`
 }
 
 // AppendAudit appends e as one JSON line to the audit log beside the config

@@ -65,6 +65,12 @@ func checkConfig(_ context.Context, s *state) Result {
 	}
 	jwt := app.AuthMethod() == config.AuthPrivateKeyJWT
 	switch src := app.ClientSecret.Source(); {
+	case jwt && app.KeyID == "":
+		errs++
+		r.Evidence = append(r.Evidence, key("key_id")+" is empty: private_key_jwt needs the kid the public key is registered under")
+	case jwt && app.PrivateKeyPath == "":
+		errs++
+		r.Evidence = append(r.Evidence, key("private_key_path")+" is empty: private_key_jwt needs the private key file")
 	case jwt:
 	case src.Kind == config.SourceUnresolved:
 		problem(key("client_secret"), fmt.Sprintf("%s is ${%s}, which is not set in the environment or any .env file", key("client_secret"), src.Var))
@@ -98,7 +104,7 @@ func checkConfig(_ context.Context, s *state) Result {
 			cred += " from " + src
 		}
 		if jwt {
-			cred = "private_key_jwt key " + app.KeyID
+			cred = "private_key_jwt with kid " + app.KeyID
 		}
 		r.Summary = fmt.Sprintf("tenant %s in %s: client_id %s, %s, %d scope(s)", name, where, app.ClientID, cred, len(app.Scopes))
 		if t.Cerner.FHIRBaseDerived {

@@ -14,11 +14,15 @@ type smartConfig struct {
 	AuthorizationEndpoint string   `json:"authorization_endpoint"`
 	TokenEndpoint         string   `json:"token_endpoint"`
 	AuthMethods           []string `json:"token_endpoint_auth_methods_supported"`
+	SigningAlgs           []string `json:"token_endpoint_auth_signing_alg_values_supported"`
 	GrantTypes            []string `json:"grant_types_supported"`
 	ScopesSupported       []string `json:"scopes_supported"`
 	Capabilities          []string `json:"capabilities"`
 	// CodeChallengeMethods is read by the provider checks (PKCE S256).
 	CodeChallengeMethods []string `json:"code_challenge_methods_supported"`
+	// JWKSURI is where the server publishes the keys that sign its
+	// id_tokens (the provider round trip verifies with them).
+	JWKSURI string `json:"jwks_uri"`
 }
 
 // checkDiscovery reads {fhir_base}/.well-known/smart-configuration and
@@ -70,9 +74,19 @@ func checkDiscovery(ctx context.Context, s *state) Result {
 	if len(sc.GrantTypes) > 0 && !slices.Contains(sc.GrantTypes, "client_credentials") {
 		problems = append(problems, "client_credentials not in grant_types_supported")
 	}
-	if len(sc.AuthMethods) > 0 && !slices.Contains(sc.AuthMethods, "client_secret_basic") {
+	f.AuthMethods, f.Algs = sc.AuthMethods, sc.SigningAlgs
+	switch {
+	case s.jwtApp():
+		jp, jev, cause := jwtDiscovery(s, sc)
+		problems = append(problems, jp...)
+		r.Evidence = append(r.Evidence, jev...)
+		if cause != "" {
+			f.Cause = cause
+			r.Remedy = "Sign with an algorithm the server lists: make a key for it with `fhirdoctor rotate --new-key --alg " + firstOr(sc.SigningAlgs, "RS384") + "` (RS384 needs an RSA key, ES384 a P-384 key)."
+		}
+	case len(sc.AuthMethods) > 0 && !slices.Contains(sc.AuthMethods, "client_secret_basic"):
 		problems = append(problems, "client_secret_basic not advertised ("+strings.Join(sc.AuthMethods, ", ")+")")
-	} else if len(sc.AuthMethods) > 0 {
+	case len(sc.AuthMethods) > 0:
 		r.Evidence = append(r.Evidence, "client_secret_basic advertised")
 	}
 	configured := s.opts.Tenant.Cerner.SystemApp.TokenURL

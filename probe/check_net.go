@@ -126,7 +126,7 @@ func checkTLS(ctx context.Context, s *state) Result {
 	worst := Facts{}
 	var problems []string
 	for _, ep := range eps {
-		lines, facts, problem := probeTLS(ctx, s, conf, ep)
+		lines, facts, problem := s.tlsOnce(ctx, conf, ep)
 		r.Evidence = append(r.Evidence, lines...)
 		if problem != "" {
 			problems = append(problems, problem)

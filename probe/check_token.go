@@ -21,16 +21,14 @@ func sourceNote(s config.Secret) string {
 // client_credentials, configured scopes, Basic with form-encoded credentials.
 func checkToken(ctx context.Context, s *state) Result {
 	app := s.opts.Tenant.Cerner.SystemApp
-	if app.AuthMethod() == config.AuthPrivateKeyJWT {
-		// Signed client assertions are not implemented yet: say so rather
-		// than send a request that must fail.
-		return skipped(fmt.Sprintf("the app authenticates with private_key_jwt (key_id %s); fhirdoctor cannot test that yet, so the token and the checks that need it are not run", app.KeyID))
+	if s.jwtApp() {
+		return checkTokenJWT(ctx, s)
 	}
 	if app.ClientID == "" || app.ClientSecret.IsZero() || app.TokenURL == "" {
 		return Result{Status: StatusFail, Summary: "client_id, client_secret or token_url is missing",
 			Remedy: "Fill in " + strings.Join(app.Key(""), ".") + " in the config (step 3).", Facts: &Facts{Cause: CauseConfigInvalid}}
 	}
-	at := s.requestToken(ctx, app.ClientID, app.ClientSecret, app.Scopes, encodingForm)
+	at := s.requestToken(ctx, app.ClientID, secretCredential(app.ClientSecret), app.Scopes, encodingForm)
 	a := at.answer
 	r := Result{Summary: a.Summary, Remedy: a.Remedy, Facts: &at.facts, HTTP: at.http}
 	r.Evidence = append(r.Evidence, fmt.Sprintf("client_id %s, client_secret %s%s, scopes %q", app.ClientID, app.ClientSecret.Fingerprint(), sourceNote(app.ClientSecret), strings.Join(app.Scopes, " ")))
@@ -39,19 +37,27 @@ func checkToken(ctx context.Context, s *state) Result {
 	}
 	r.Evidence = append(r.Evidence, a.Evidence...)
 	at.facts.secretQuirky = encodingMatters(app.ClientID, app.ClientSecret.Reveal())
+	return tokenResult(r, at, app.Scopes)
+}
+
+// tokenResult finishes a token check's result from its attempt: pass, warn
+// (scopes not granted, odd answers) or fail.
+func tokenResult(r Result, at tokenAttempt, scopes []string) Result {
+	a := at.answer
+	r.Facts = &at.facts
 	if a.Class != TokenOK {
 		r.Status = StatusFail
 		return r
 	}
 	r.Status = StatusPass
 	if !a.ScopeInAnswer {
-		at.facts.Granted = app.Scopes
+		at.facts.Granted = scopes
 	}
-	if missing := missingScopes(app.Scopes, a); len(missing) > 0 {
+	if missing := missingScopes(scopes, a); len(missing) > 0 {
 		at.facts.Denied = missing
 		at.facts.Cause = CauseScopeNotGranted
 		a.Warnings = append(a.Warnings, "not granted: "+strings.Join(missing, " "))
-		r.Summary = fmt.Sprintf("token issued with %d of %d requested scopes", len(app.Scopes)-len(missing), len(app.Scopes))
+		r.Summary = fmt.Sprintf("token issued with %d of %d requested scopes", len(scopes)-len(missing), len(scopes))
 		r.Remedy = remedyFor(CauseScopeNotGranted)
 	}
 	for _, w := range a.Warnings {
@@ -69,11 +75,14 @@ func checkTokenEncoding(ctx context.Context, s *state) Result {
 	if tok == nil || tok.Facts == nil || tok.Facts.Class != string(TokenInvalidClient) {
 		return skipped("runs only when the token request fails with invalid_client")
 	}
+	if s.jwtApp() {
+		return skipped("the app signs a JWT: there is no Basic encoding to vary")
+	}
 	if !tok.Facts.secretQuirky {
 		return skipped("the credentials hold no character that form encoding changes (+ / = : % space …): the encoding cannot matter")
 	}
 	app := s.opts.Tenant.Cerner.SystemApp
-	at := s.requestToken(ctx, app.ClientID, app.ClientSecret, app.Scopes, encodingRaw)
+	at := s.requestToken(ctx, app.ClientID, secretCredential(app.ClientSecret), app.Scopes, encodingRaw)
 	r := Result{Evidence: []string{"the secret holds characters that form encoding changes; retried once with " + encodingRaw.describe()}, HTTP: at.http}
 	if at.curl != "" {
 		r.Evidence = append(r.Evidence, "rerun: "+at.curl)
@@ -121,6 +130,10 @@ func checkScopes(ctx context.Context, s *state) Result {
 		return skipped("the token was refused for a reason other than scopes (" + tok.Facts.Class + ")")
 	}
 	app := s.opts.Tenant.Cerner.SystemApp
+	cred, fail := s.appCredential()
+	if fail != nil {
+		return skipped("no credential to test scopes with: " + fail.Summary)
+	}
 	type cell struct {
 		granted bool
 		why     string
@@ -138,7 +151,7 @@ func checkScopes(ctx context.Context, s *state) Result {
 				return
 			}
 			defer func() { <-sem }()
-			at := s.requestToken(ctx, app.ClientID, app.ClientSecret, []string{scope}, encodingForm)
+			at := s.requestToken(ctx, app.ClientID, cred, []string{scope}, encodingForm)
 			a := at.answer
 			switch {
 			case a.Class == TokenOK && len(missingScopes([]string{scope}, a)) == 0:

@@ -1,7 +1,10 @@
 package probe
 
 import (
+	"time"
+
 	"fmt"
+	"github.com/fhirdoctor/fhirdoctor/jwtauth"
 	"slices"
 	"strings"
 )
@@ -9,9 +12,14 @@ import (
 // causeOrder ranks causes of equal verdict: upstream problems first, since
 // they hide everything after them.
 var causeOrder = []CauseID{
-	CauseConfigInvalid, CauseNetwork, CauseTLS, CauseEdgeBlock, CauseTenantMismatch, CauseClientUnknown,
+	CauseConfigInvalid, CausePrivateKeyUnreadable, CauseNetwork, CauseTLS, CauseEdgeBlock, CauseTenantMismatch, CauseClientUnknown,
+	CauseJWKSUnreachable, CauseJWTAlgUnsupported, CauseJWTKeyUnknown, CauseJWTKeyMismatch, CauseJWTKeyPropagating,
 	CauseSecretInvalid, CauseScopeNotGranted, CauseServerOutage, CauseFHIRAccess, CauseClockSkew,
 }
+
+// jwtCauses exist only in the diagnosis of a private_key_jwt app.
+var jwtCauses = []CauseID{CausePrivateKeyUnreadable, CauseJWKSUnreachable, CauseJWTAlgUnsupported,
+	CauseJWTKeyUnknown, CauseJWTKeyMismatch, CauseJWTKeyPropagating}
 
 var verdictRank = map[Verdict]int{VerdictConfirmed: 0, VerdictLikely: 1, VerdictPossible: 2, VerdictRuledOut: 3}
 
@@ -33,6 +41,13 @@ var causeFix = map[CauseID]struct {
 	CauseTenantMismatch:  {3, "Use the tenant the app is registered for: token_url and fhir_base_url must name it (and the app must be enabled for it)."},
 	CauseFHIRAccess:      {1, "Grant the app the system/<Resource>.read scopes it reads, then verify end-to-end (steps 1 and 5)."},
 	CauseServerOutage:    {0, "Retry later and check Oracle Health's status; give support the Cerner-Correlation-Id if one was returned."},
+
+	CausePrivateKeyUnreadable: {3, "Point private_key_path at the app's PEM private key (RSA of 2048 bits or more, or EC P-384, readable by the backend's user), or make a new key pair with `fhirdoctor rotate --new-key`."},
+	CauseJWKSUnreachable:      {1, "Make jwks_url answer the app's JWK Set over https from the internet (the server fetches it there), or register the public key with the server directly."},
+	CauseJWTAlgUnsupported:    {2, "Sign with an algorithm the server lists: `fhirdoctor rotate --new-key --alg RS384` (an RSA key) or `--alg ES384` (a P-384 key), then upload the new public key."},
+	CauseJWTKeyUnknown:        {2, "Register this key's public half under key_id (upload the JWK Set or certificate in the vendor's portal, or publish it at jwks_url), or rotate: `fhirdoctor rotate --new-key` makes a pair, shows what to upload, and writes the config once the server accepts it."},
+	CauseJWTKeyMismatch:       {2, "The kid is registered with another public key: upload this private key's public half under that kid, or point private_key_path at the key the kid belongs to; `fhirdoctor rotate --new-key` starts clean with a new kid."},
+	CauseJWTKeyPropagating:    {4, "Wait: a newly registered key can take from minutes to a day to be accepted (Epic). `fhirdoctor rotate --adopt-key FILE --kid K --wait 1h` keeps trying and writes the config once it is."},
 }
 
 // causeAcc collects what speaks for and against one cause.
@@ -79,7 +94,11 @@ func Diagnose(checks []CheckResult) Diagnosis {
 			d.skipped++
 		}
 	}
+	d.jwt = d.by["key"] != nil
 	for _, id := range causeOrder {
+		if !d.jwt && slices.Contains(jwtCauses, id) {
+			continue
+		}
 		d.acc[id] = &causeAcc{}
 	}
 	// Generic: a failed check points at its cause; a warning hints at it.
@@ -110,6 +129,7 @@ func Diagnose(checks []CheckResult) Diagnosis {
 	d.fhir()
 	d.outage()
 	d.provider()
+	d.jwtApp()
 	return d.rank()
 }
 
@@ -134,6 +154,7 @@ type diagnosis struct {
 	by                      map[string]*CheckResult
 	acc                     map[CauseID]*causeAcc
 	failed, passed, skipped int
+	jwt                     bool // the app authenticates with private_key_jwt
 }
 
 func line(c *CheckResult) string {
@@ -203,10 +224,13 @@ func (d *diagnosis) clock() {
 		ev := line(d.by["clock"])
 		if d.failed == 0 {
 			ev += " (the token was still accepted)"
-		} else {
+		} else if !d.jwt {
 			a.against("client_secret_basic does not depend on the clock: skew alone does not explain a refused token", false)
 		}
 		a.raise(VerdictPossible, ev)
+		if d.jwt && d.failed > 0 && abs(f.Skew) > jwtauth.DefaultLifetime {
+			a.raise(VerdictLikely, fmt.Sprintf("the assertion lives %s from the local clock's now; %s of skew puts it outside the server's window (not yet valid or already expired)", jwtauth.DefaultLifetime, abs(f.Skew).Round(time.Second)))
+		}
 	case d.status("clock") == StatusPass:
 		a.against("clock: "+d.by["clock"].Summary, true)
 	}
@@ -400,7 +424,10 @@ func (d *diagnosis) outage() {
 func (d *diagnosis) rank() Diagnosis {
 	var causes []Cause
 	for _, id := range causeOrder {
-		a := d.acc[id]
+		a, ok := d.acc[id]
+		if !ok {
+			continue
+		}
 		v := a.verdict
 		var ev []string
 		switch {

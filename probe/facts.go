@@ -38,6 +38,23 @@ type Facts struct {
 	// it differs from the configured one.
 	TokenURL string
 
+	// private_key_jwt apps (docs/jwt.md).
+	// KeyAlg is the key's signing algorithm (key check).
+	KeyAlg string
+	// AuthMethods and Algs are discovery's
+	// token_endpoint_auth_methods_supported and
+	// token_endpoint_auth_signing_alg_values_supported (nil when absent).
+	AuthMethods, Algs []string
+	// RegisteredAt is when the key was registered with the server, when
+	// something says so: --key-uploaded-at, the wizard's answer, or a
+	// registered_at member in the published JWK Set.
+	RegisteredAt time.Time
+	// RegisteredFrom says where RegisteredAt came from.
+	RegisteredFrom string
+	// RegisteredAgo is the local clock's now minus RegisteredAt, measured
+	// by the check so that the diagnosis stays a pure function.
+	RegisteredAgo time.Duration
+
 	// What dependent checks need, invisible to renderers.
 	token        config.Secret // the access token (token check)
 	attachment   string        // a Binary URL from a DocumentReference

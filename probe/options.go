@@ -36,6 +36,10 @@ type Options struct {
 	// of its own, so probes of many tenants on the same hosts share
 	// connections and HTTP/2 streams, as one integration serving them would.
 	Shared *SharedClient
+	// KeyUploadedAt is when the user registered the JWT app's public key
+	// (probe --key-uploaded-at, the wizard's answer): the positive evidence
+	// that a refusal may be propagation. Zero when unknown.
+	KeyUploadedAt time.Time
 }
 
 // ErrUnknownCheck is returned (wrapped) for an id in Only or Skip that names

@@ -172,7 +172,22 @@ func TestProviderRoundTrip(t *testing.T) {
 		noBrowser   bool     // the browser must not have been opened
 	}{
 		{name: "auto-approve", autoApprove: true, wantStatus: StatusPass, wantClass: ProviderOK,
-			want: []string{"patient 12724066", "expires in 570 s", "Patient/12724066: SMART, Nancy", "signature not verified", "fhirUser=", "no Authorization header"}},
+			want: []string{"patient 12724066", "expires in 570 s", "Patient/12724066: SMART, Nancy", "signature not verified", "fhirUser=", "no Authorization header",
+				"id_token verified (kid sandbox-", "ES256; iss https://127.0.0.1:", ", aud, exp ", ", nonce)"}},
+		{name: "id_token with another nonce", autoApprove: true, setup: func(b *browser, _ *ProviderOptions, _ *Options) {
+			b.tamper = func(u *url.URL) {
+				q := u.Query()
+				q.Set("nonce", "forged-"+q.Get("nonce"))
+				u.RawQuery = q.Encode()
+			}
+		}, wantStatus: StatusWarn, wantClass: ProviderOK, want: []string{"id_token not verified: nonce differs from the one sent with the sign-in"}},
+		{name: "id_token without the nonce", autoApprove: true, setup: func(b *browser, _ *ProviderOptions, _ *Options) {
+			b.tamper = func(u *url.URL) {
+				q := u.Query()
+				q.Del("nonce")
+				u.RawQuery = q.Encode()
+			}
+		}, wantStatus: StatusWarn, wantClass: ProviderOK, want: []string{"id_token not verified: the nonce sent with the sign-in is missing from the id_token"}},
 		{name: "sign-in form", wantStatus: StatusPass, wantClass: ProviderOK,
 			want: []string{"patient 12724066", "Patient/12724066"}},
 		{name: "other patient picked", setup: func(b *browser, _ *ProviderOptions, _ *Options) { b.patient = "12724067" },

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/jwtauth"
 )
 
 // exchange trades the code for a token as a public client, validates the
@@ -28,14 +29,30 @@ func (rt *roundTrip) exchange(ctx context.Context, cfg oauth2.Config, code, veri
 		sent = rt.p.tamperVerifier(verifier)
 		rt.s.addSecret(sent)
 	}
-	if app := rt.opts.Tenant.Cerner.ProviderApp; app != nil && cfg.ClientSecret != "" {
+	if app := rt.opts.Tenant.Cerner.ProviderApp; rt.key != nil {
+		rt.ev = append(rt.ev, "POST "+cfg.Endpoint.TokenURL+": grant_type=authorization_code, client_id="+cfg.ClientID+
+			", code, code_verifier, redirect_uri and a signed client_assertion (private_key_jwt, kid "+app.KeyID+") in the body; no Authorization header (confidential client)")
+	} else if app != nil && cfg.ClientSecret != "" {
 		rt.ev = append(rt.ev, "POST "+cfg.Endpoint.TokenURL+": grant_type=authorization_code, code, code_verifier, redirect_uri in the body; Basic client_id "+cfg.ClientID+
 			" and client_secret "+app.ClientSecret.Fingerprint()+sourceNote(app.ClientSecret)+" (confidential client)")
 	} else {
 		rt.ev = append(rt.ev, "POST "+cfg.Endpoint.TokenURL+": grant_type=authorization_code, client_id="+cfg.ClientID+
 			", code, code_verifier, redirect_uri in the body; no Authorization header (public client)")
 	}
-	tok, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(sent))
+	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(sent)}
+	if rt.key != nil {
+		app := rt.opts.Tenant.Cerner.ProviderApp
+		req := jwtauth.Request{ClientID: app.ClientID, KeyID: app.KeyID, TokenURL: cfg.Endpoint.TokenURL}
+		a, err := rt.key.Sign(req, rt.opts.Now())
+		if err != nil {
+			return rt.fail(providerAnswer{ProviderNotConfigured, CauseConfigInvalid, "cannot sign the client assertion: " + err.Error(), ""})
+		}
+		raw := a.Value.Reveal()
+		rt.s.addSecret(raw)
+		opts = append(opts, oauth2.SetAuthURLParam("client_assertion_type", jwtauth.AssertionType), oauth2.SetAuthURLParam("client_assertion", raw))
+		rt.ev = append(rt.ev, assertionEvidence(raw, req, a)...)
+	}
+	tok, err := cfg.Exchange(ctx, code, opts...)
 	if err != nil {
 		return rt.exchangeFailed(err)
 	}
@@ -44,6 +61,15 @@ func (rt *roundTrip) exchange(ctx context.Context, cfg oauth2.Config, code, veri
 	v := validateProviderToken(tok, cfg, rt.opts.Now())
 	for _, raw := range v.secrets {
 		rt.s.addSecret(raw)
+	}
+	if idt, _ := tok.Extra("id_token").(string); idt != "" {
+		line, problem := verifyIDToken(ctx, rt.s, idt, idTokenExpect{
+			issuer: rt.sc.Issuer, jwksURI: rt.sc.JWKSURI, clientID: cfg.ClientID, nonce: rt.nonce, now: rt.opts.Now()})
+		if problem != "" {
+			v.warnings = append(v.warnings, problem)
+		} else {
+			v.evidence = append(v.evidence, line)
+		}
 	}
 	rt.ev = append(rt.ev, v.evidence...)
 	out := ProviderOutcome{Patient: v.patient, Granted: v.granted, ExpiresIn: v.expiresIn, IDClaims: v.claims}

@@ -25,6 +25,8 @@ type state struct {
 	client *http.Client
 	dep    func(id string) *CheckResult
 
+	keyLoad keyLoad
+
 	mu       sync.Mutex
 	requests []requestRecord
 	secrets  []string

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/jwtauth"
 )
 
 // basicEncoding is how the client id and secret go into the Basic header.
@@ -44,6 +45,18 @@ func encodingMatters(id, secret string) bool {
 // tokenRequest builds the client_credentials POST with Basic set explicitly
 // (never auto-detected), refusing plain http to a non-loopback host.
 func tokenRequest(ctx context.Context, tokenURL, clientID string, secret config.Secret, scopes []string, enc basicEncoding) (*http.Request, string, error) {
+	req, body, err := clientCredentialsRequest(ctx, tokenURL, scopes, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	req.Header.Set("Authorization", "Basic "+basicValue(clientID, secret.Reveal(), enc))
+	return req, body, nil
+}
+
+// clientCredentialsRequest is the POST both authentication methods share;
+// extra holds the form fields of private_key_jwt. body is what CurlLine
+// may show: it never holds extra's values.
+func clientCredentialsRequest(ctx context.Context, tokenURL string, scopes []string, extra url.Values) (*http.Request, string, error) {
 	u, err := url.Parse(tokenURL)
 	if err != nil || u.Host == "" {
 		return nil, "", fmt.Errorf("token_url %q is not an absolute URL", tokenURL)
@@ -55,15 +68,17 @@ func tokenRequest(ctx context.Context, tokenURL, clientID string, secret config.
 	if len(scopes) > 0 {
 		form.Set("scope", strings.Join(scopes, " "))
 	}
-	body := form.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(body))
+	shown := form.Encode()
+	for k, v := range extra {
+		form[k] = v
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, "", fmt.Errorf("building the token request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "Basic "+basicValue(clientID, secret.Reveal(), enc))
-	return req, body, nil
+	return req, shown, nil
 }
 
 // tokenAttempt is one token request, sent and classified.
@@ -73,11 +88,28 @@ type tokenAttempt struct {
 	status int
 	curl   string
 	facts  Facts
+	// assertion is the decoded, redacted view of a private_key_jwt
+	// assertion; nil for Basic.
+	assertion []string
 }
+
+// credential is how a token request authenticates: a client secret (Basic)
+// or a private key that signs a fresh assertion for every request.
+type credential struct {
+	secret config.Secret
+	key    *jwtauth.Key
+	kid    string
+}
+
+func secretCredential(s config.Secret) credential { return credential{secret: s} }
 
 // requestToken sends one client_credentials request and classifies the
 // answer, or the failure to get one.
-func (s *state) requestToken(ctx context.Context, clientID string, secret config.Secret, scopes []string, enc basicEncoding) tokenAttempt {
+func (s *state) requestToken(ctx context.Context, clientID string, cred credential, scopes []string, enc basicEncoding) tokenAttempt {
+	if cred.key != nil {
+		return s.requestTokenJWT(ctx, clientID, cred, scopes)
+	}
+	secret := cred.secret
 	tokenURL := s.opts.Tenant.Cerner.SystemApp.TokenURL
 	s.addSecret(secret.Reveal())
 	s.addSecret(url.QueryEscape(secret.Reveal()))
@@ -97,8 +129,8 @@ func (s *state) requestToken(ctx context.Context, clientID string, secret config
 	}
 	at.curl = CurlLine(req, body)
 	// A retry (send, on a 503) rebuilds the request rather than resend this
-	// one: the body reader is spent, and a JWT client assertion would have
-	// to be signed afresh.
+	// one: the body reader is spent (requestTokenJWT signs a new assertion
+	// in its build).
 	sent := false
 	build := func() (*http.Request, error) {
 		if !sent {
@@ -108,7 +140,14 @@ func (s *state) requestToken(ctx context.Context, clientID string, secret config
 		r, _, err := tokenRequest(ctx, tokenURL, clientID, secret, scopes, enc)
 		return r, err
 	}
-	resp, _, err := s.send(ctx, build)
+	s.sendToken(ctx, build, &at, scopes)
+	return at
+}
+
+// sendToken sends the token request build makes (again, once, after a 503:
+// see send) and classifies what came back.
+func (s *state) sendToken(ctx context.Context, build func() (*http.Request, error), at *tokenAttempt, scopes []string) {
+	resp, req, err := s.send(ctx, build)
 	if err != nil {
 		class, cause, text := transportFailure(err, req.URL.Host)
 		at.answer = tokenAnswer{Class: class, Cause: cause, Summary: text, Evidence: []string{"no HTTP answer: " + text}}
@@ -116,7 +155,7 @@ func (s *state) requestToken(ctx context.Context, clientID string, secret config
 			at.answer.Remedy = "The host did not answer in time: retry later or raise --timeout; check Oracle Health's status if it persists."
 		}
 		at.facts.Cause, at.facts.Class = cause, string(class)
-		return at
+		return
 	}
 	at.status = resp.Status
 	at.answer = classifyTokenResponse(resp.Status, resp.Header, resp.Body)
@@ -139,13 +178,24 @@ func (s *state) requestToken(ctx context.Context, clientID string, secret config
 		Requested: scopes, Granted: at.answer.Granted,
 		token: config.NewSecret(at.answer.accessToken),
 	}
-	return at
 }
 
 // RequestToken makes one classified client_credentials request with the
 // tenant's token_url and scopes and the given credentials: the wizard's
 // "Test new credentials" step and `rotate` use it before writing anything.
 func RequestToken(ctx context.Context, opts Options, clientID string, secret config.Secret) TokenOutcome {
+	return requestTokenOutcome(ctx, opts, clientID, secretCredential(secret))
+}
+
+// RequestTokenWithKey is RequestToken for a private_key_jwt app: one
+// request with a freshly signed assertion (kid, the tenant's token_url as
+// aud). `rotate --new-key` polls with it until the server accepts the key.
+func RequestTokenWithKey(ctx context.Context, opts Options, clientID string, key *jwtauth.Key, kid string) TokenOutcome {
+	return requestTokenOutcome(ctx, opts, clientID, credential{key: key, kid: kid})
+}
+
+func requestTokenOutcome(ctx context.Context, opts Options, clientID string, cred credential) TokenOutcome {
+	secret := cred.secret
 	opts = opts.withDefaults()
 	scopes := opts.Tenant.Cerner.SystemApp.Scopes
 	out := TokenOutcome{Requested: scopes}
@@ -154,14 +204,20 @@ func RequestToken(ctx context.Context, opts Options, clientID string, secret con
 		out.Cause, out.Summary = CauseConfigInvalid, err.Error()
 		return out
 	}
+	defer client.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	s := &state{opts: opts, client: client}
-	at := s.requestToken(ctx, clientID, secret, scopes, encodingForm)
+	if cred.key != nil {
+		for _, v := range cred.key.ScrubValues() {
+			s.addSecret(v)
+		}
+	}
+	at := s.requestToken(ctx, clientID, cred, scopes, encodingForm)
 	// A refusal that the other Basic encoding might fix is worth the one
 	// extra request here too: the user is about to save these credentials.
-	if at.answer.Class == TokenInvalidClient && encodingMatters(clientID, secret.Reveal()) {
-		if alt := s.requestToken(ctx, clientID, secret, scopes, encodingRaw); alt.answer.Class == TokenOK {
+	if cred.key == nil && at.answer.Class == TokenInvalidClient && encodingMatters(clientID, secret.Reveal()) {
+		if alt := s.requestToken(ctx, clientID, secretCredential(secret), scopes, encodingRaw); alt.answer.Class == TokenOK {
 			alt.answer.Warnings = append(alt.answer.Warnings, "accepted only with "+encodingRaw.describe())
 			at = alt
 		}
@@ -178,6 +234,7 @@ func RequestToken(ctx context.Context, opts Options, clientID string, secret con
 		}
 	}
 	out.Summary = a.Summary
+	out.Evidence = append(out.Evidence, at.assertion...)
 	if at.curl != "" {
 		out.Evidence = append(out.Evidence, at.curl)
 	}

@@ -74,6 +74,14 @@ const (
 	CauseTenantMismatch  CauseID = "tenant-mismatch"
 	CauseFHIRAccess      CauseID = "fhir-access"
 	CauseServerOutage    CauseID = "server-outage"
+
+	// Causes of private_key_jwt apps (docs/jwt.md).
+	CauseJWTKeyUnknown        CauseID = "jwt-key-unknown"        // the server has no key with this kid
+	CauseJWTKeyMismatch       CauseID = "jwt-key-mismatch"       // a key with this kid is registered, but not this one
+	CauseJWTAlgUnsupported    CauseID = "jwt-alg-unsupported"    // the server does not accept the key's alg
+	CauseJWTKeyPropagating    CauseID = "jwt-key-propagating"    // a newly registered key not yet accepted
+	CauseJWKSUnreachable      CauseID = "jwks-unreachable"       // the server cannot fetch the app's jwks_url
+	CausePrivateKeyUnreadable CauseID = "private-key-unreadable" // missing, unreadable, not a key, too short
 )
 
 // Verdict is how sure the diagnosis is of a cause.
@@ -126,11 +134,12 @@ func ExitCode(top CauseID) int {
 	switch top {
 	case CauseOK:
 		return 0
-	case CauseConfigInvalid:
+	case CauseConfigInvalid, CausePrivateKeyUnreadable:
 		return 1
 	case CauseNetwork, CauseTLS, CauseClockSkew:
 		return 2
-	case CauseSecretInvalid, CauseClientUnknown:
+	case CauseSecretInvalid, CauseClientUnknown, CauseJWTKeyUnknown, CauseJWTKeyMismatch,
+		CauseJWTAlgUnsupported, CauseJWTKeyPropagating, CauseJWKSUnreachable:
 		return 3
 	case CauseEdgeBlock:
 		return 4

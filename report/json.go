@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -136,6 +137,10 @@ type ReportDocument struct {
 	Credentials Credentials `json:"credentials"`
 	ActionPlan  []PlanDoc   `json:"action_plan"`
 	NextAction  string      `json:"next_action"`
+	// WhatRemains and AfterTheWrite come from a wizard session that wrote
+	// the config.
+	WhatRemains   *afterwrite.Remains `json:"what_remains,omitempty"`
+	AfterTheWrite []afterwrite.Result `json:"after_the_write,omitempty"`
 }
 
 // Credentials are the configured system app, secret as a fingerprint.
@@ -168,6 +173,9 @@ func ReportJSON(in Input) ([]byte, error) {
 	}
 	for _, s := range Plan(in.Report.Diagnosis.Top) {
 		d.ActionPlan = append(d.ActionPlan, PlanDoc(s))
+	}
+	if s := in.Session; s != nil {
+		d.WhatRemains, d.AfterTheWrite = s.Remains, s.Then
 	}
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -27,6 +28,10 @@ type Session struct {
 	OldFingerprint string        `json:"old_secret_fingerprint,omitempty"`
 	NewFingerprint string        `json:"new_secret_fingerprint,omitempty"`
 	After          *probe.Report `json:"-"`
+	// Remains is what the write left to do (nil when nothing was written).
+	Remains *afterwrite.Remains `json:"what_remains,omitempty"`
+	// Then are the commands run after the write, scrubbed.
+	Then []afterwrite.Result `json:"after_the_write,omitempty"`
 }
 
 // Input is everything the markdown report is made of.
@@ -47,7 +52,11 @@ func Markdown(w io.Writer, in Input) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	top := r.Diagnosis.Top
-	p("# Cerner Credentials Diagnostic Report\n\n")
+	if in.Tenant.Vendor != "" && in.Tenant.Vendor != "cerner" {
+		p("# %s Credentials Diagnostic Report\n\n", vendorTitle(in.Tenant.Vendor))
+	} else {
+		p("# Cerner Credentials Diagnostic Report\n\n")
+	}
 	p("**Date:** %s  \n", in.Now.UTC().Format("January 2, 2006 15:04 UTC"))
 	p("**Tenant:** %s  \n", in.Tenant.Name)
 	p("**Config:** `%s`  \n", r.ConfigPath)
@@ -90,7 +99,11 @@ func Markdown(w io.Writer, in Input) error {
 		}
 	}
 	if curl := curlLines(r); len(curl) > 0 {
-		p("### The token request, to rerun by hand\n\nThe secret is read from `$FHIRDOCTOR_CLIENT_SECRET`; nothing secret is in this report.\n\n```bash\n%s\n```\n\n", strings.Join(curl, "\n"))
+		from := "The secret is read from `$FHIRDOCTOR_CLIENT_SECRET`"
+		if in.Tenant.Cerner.SystemApp.AuthMethod() == config.AuthPrivateKeyJWT {
+			from = "The client assertion is read from `$FHIRDOCTOR_CLIENT_ASSERTION` (a freshly signed one: each is single-use and lives minutes)"
+		}
+		p("### The token request, to rerun by hand\n\n%s; nothing secret is in this report.\n\n```bash\n%s\n```\n\n", from, strings.Join(curl, "\n"))
 	}
 
 	sa := in.Tenant.Cerner.SystemApp
@@ -101,7 +114,11 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	p("- **Client ID:** `%s`\n", sa.ClientID)
 	if sa.AuthMethod() == config.AuthPrivateKeyJWT {
-		p("- **Authentication:** private_key_jwt, key `%s`\n", sa.KeyID)
+		// The key file's path and kid identify the key; its content never appears.
+		p("- **Authentication:** `private_key_jwt`\n- **Private key:** `%s`\n- **Key ID (kid):** `%s`\n", sa.PrivateKeyPath, sa.KeyID)
+		if sa.JWKSURL != "" {
+			p("- **JWK Set URL:** `%s`\n", sa.JWKSURL)
+		}
 	} else {
 		p("- **Client Secret:** `%s`%s\n", sa.ClientSecret.Mask(), fromSource(sa.ClientSecret))
 	}
@@ -169,6 +186,14 @@ func Markdown(w io.Writer, in Input) error {
 				p("  - After the change: %s; top cause `%s`\n", c, s.After.Diagnosis.Top)
 			}
 		}
+	}
+	if s != nil && s.Remains != nil {
+		p("\n---\n\n## What remains\n\n")
+		writeRemains(&b, *s.Remains)
+	}
+	if s != nil && len(s.Then) > 0 {
+		p("\n---\n\n## After the write\n\n")
+		writeThen(&b, s.Then)
 	}
 	p("\n---\n\n## Next Action\n\n%s\n", NextAction(final, in.ConsoleURL))
 	_, err := io.WriteString(w, b.String())

@@ -1,6 +1,10 @@
 package report
 
-import "github.com/fhirdoctor/fhirdoctor/probe"
+import (
+	"strings"
+
+	"github.com/fhirdoctor/fhirdoctor/probe"
+)
 
 // Headline is one sentence per cause, for status lines and summaries.
 func Headline(c probe.CauseID) string {
@@ -29,6 +33,18 @@ func Headline(c probe.CauseID) string {
 		return "the token works but FHIR reads fail"
 	case probe.CauseServerOutage:
 		return "the Cerner servers are failing or not answering"
+	case probe.CausePrivateKeyUnreadable:
+		return "the private key file cannot sign (missing, unreadable, not a key, too short)"
+	case probe.CauseJWKSUnreachable:
+		return "the server cannot fetch the app's jwks_url"
+	case probe.CauseJWTAlgUnsupported:
+		return "the server does not accept the key's signing algorithm"
+	case probe.CauseJWTKeyUnknown:
+		return "the server has no key with this kid"
+	case probe.CauseJWTKeyMismatch:
+		return "the kid is registered with another public key"
+	case probe.CauseJWTKeyPropagating:
+		return "the newly registered key is not accepted yet"
 	}
 	return string(c)
 }
@@ -49,4 +65,12 @@ func StepTitle(step int) string {
 		return "Step 5 · Verify end-to-end"
 	}
 	return ""
+}
+
+// vendorTitle is a vendor's name for titles: "Epic", "Allscripts".
+func vendorTitle(v string) string {
+	if v == "" {
+		return ""
+	}
+	return strings.ToUpper(v[:1]) + v[1:]
 }

@@ -26,6 +26,7 @@ const (
 
 // authRequest is an authorize request waiting for the user's sign-in and consent.
 type authRequest struct {
+	nonce       string // OpenID Connect nonce, echoed in the id_token
 	redirectURI string
 	state       string
 	challenge   string
@@ -37,6 +38,7 @@ func (a *authRequest) wantsPatient() bool { return slices.Contains(a.scopes, "la
 
 // authCode is an issued authorization code.
 type authCode struct {
+	nonce       string
 	clientID    string
 	redirectURI string
 	challenge   string
@@ -139,6 +141,7 @@ func (s *Server) validateAuthorize(p url.Values) (*authRequest, *oauthError) {
 		redirectURI: p.Get("redirect_uri"),
 		state:       p.Get("state"),
 		challenge:   p.Get("code_challenge"),
+		nonce:       p.Get("nonce"),
 		scopes:      granted,
 		expires:     s.now().Add(consentLifetime),
 	}, nil
@@ -193,7 +196,7 @@ func (s *Server) redirectCode(w http.ResponseWriter, r *http.Request, req *authR
 	code := randomToken(32)
 	s.mu.Lock()
 	s.codes[code] = &authCode{
-		clientID: ProviderClientID, redirectURI: req.redirectURI, challenge: req.challenge,
+		clientID: ProviderClientID, redirectURI: req.redirectURI, challenge: req.challenge, nonce: req.nonce,
 		scopes: req.scopes, patient: patient, expires: s.now().Add(codeLifetime),
 	}
 	s.mu.Unlock()
@@ -249,6 +252,17 @@ func (s *Server) exchangeCode(r *http.Request, tenant string) (*tokenResponse, *
 				description: "this client may not use the authorization_code grant"}
 		default:
 			return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:unknown-client", client: id}
+		}
+	}
+	if f.Get("client_assertion") != "" || f.Get("client_assertion_type") != "" {
+		// A confidential provider app that signs JWTs (private_key_jwt).
+		if f.Get("client_assertion_type") != assertionType {
+			return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", urn: "token:client-assertion:invalid-type",
+				description: "client_assertion_type must be " + assertionType}
+		}
+		if ref := s.verifyAssertion(f.Get("client_assertion"), ProviderClientID, s.tokenURL(), s.algs(), s.now()); ref != nil {
+			s.noteRefusal(ref)
+			return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "client-assertion:jwt-bearer:invalid-signature", client: ProviderClientID}
 		}
 	}
 	client := f.Get("client_id")
@@ -314,7 +328,7 @@ func (s *Server) exchangeCode(r *http.Request, tenant string) (*tokenResponse, *
 		resp.NeedPatientBanner = &banner
 	}
 	if slices.Contains(c.scopes, "openid") {
-		if resp.IDToken, err = s.idToken(client, c.scopes, now); err != nil {
+		if resp.IDToken, err = s.idToken(client, c.scopes, c.nonce, now); err != nil {
 			return nil, &oauthError{status: http.StatusInternalServerError, code: "server_error", urn: "token:server-error", client: client}
 		}
 	}
@@ -322,7 +336,7 @@ func (s *Server) exchangeCode(r *http.Request, tenant string) (*tokenResponse, *
 }
 
 // idToken is the OpenID Connect token of the signed-in provider.
-func (s *Server) idToken(client string, scopes []string, now time.Time) (string, error) {
+func (s *Server) idToken(client string, scopes []string, nonce string, now time.Time) (string, error) {
 	claims := map[string]any{
 		"iss":                s.issuer() + "tenants/" + Tenant + "/oidc/idsps/" + Tenant + "/",
 		"sub":                PractitionerID,
@@ -331,6 +345,9 @@ func (s *Server) idToken(client string, scopes []string, now time.Time) (string,
 		"iat":                now.Unix(),
 		"jti":                newUUID(),
 		"preferred_username": portalUser,
+	}
+	if nonce != "" {
+		claims["nonce"] = nonce
 	}
 	if slices.Contains(scopes, "fhirUser") {
 		claims["fhirUser"] = s.fhirBase() + "/Practitioner/" + PractitionerID

@@ -26,6 +26,10 @@ func (s *Server) consoleView() consoleView {
 // itself, only the way to get a new one.
 func (s *Server) handleConsole(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	if s.epic() {
+		renderHTML(w, http.StatusOK, epicConsolePageTmpl, s.epicConsoleView())
+		return
+	}
 	renderHTML(w, http.StatusOK, consolePageTmpl, s.consoleView())
 }
 

@@ -17,8 +17,8 @@ func (s *Server) handleSmartConfiguration(w http.ResponseWriter, r *http.Request
 		"introspection_endpoint":                s.introspectURL(),
 		"management_endpoint":                   s.manageURL(),
 		"jwks_uri":                              s.jwksURL(),
-		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "private_key_jwt"},
-		"token_endpoint_auth_signing_alg_values_supported": []string{"RS384", "ES384"},
+		"token_endpoint_auth_methods_supported": s.authMethods(),
+		"token_endpoint_auth_signing_alg_values_supported": s.algs(),
 		"grant_types_supported":                            []string{"authorization_code", "client_credentials"},
 		"response_types_supported":                         []string{"code"},
 		"code_challenge_methods_supported":                 []string{"S256"},
@@ -32,6 +32,15 @@ func (s *Server) handleSmartConfiguration(w http.ResponseWriter, r *http.Request
 		},
 	}
 	writeJSON(w, http.StatusOK, "application/json", doc)
+}
+
+// authMethods are the client authentication methods discovery advertises:
+// Epic's backend apps sign JWTs only.
+func (s *Server) authMethods() []string {
+	if s.epic() {
+		return []string{"private_key_jwt"}
+	}
+	return []string{"client_secret_basic", "private_key_jwt"}
 }
 
 // handleMetadata serves the CapabilityStatement of the secure FHIR host, no auth.

@@ -9,6 +9,14 @@
 // provider app using authorization code + PKCE, and a simulated Code Console where the
 // system account's secret is regenerated. A Scenario turns on one documented failure.
 //
+// With Options.Vendor "epic" it imitates an Epic backend-services server instead: the
+// token endpoint accepts only private_key_jwt client assertions and answers every client
+// failure {"error":"invalid_client","error_description":null}; the console registers the
+// app's public keys (each accepted Options.Propagation after registration); the app's key
+// is generated at start beside the config. The Cerner vendor accepts private_key_jwt for a
+// system account whose key is registered too. Options.Now injects the clock, so tests move
+// time instead of sleeping.
+//
 //	srv, err := sandbox.Start(sandbox.Options{Scenario: "secret-rotated"})
 //	defer srv.Close()
 //	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}}

@@ -140,7 +140,7 @@ func TestInfoJSON(t *testing.T) {
 	b, _ := json.Marshal(s.Info())
 	var m map[string]string
 	_ = json.Unmarshal(b, &m)
-	for _, k := range []string{"fhir_base_url", "token_url", "authorize_url", "console_url", "ca_file", "config_file", "scenario"} {
+	for _, k := range []string{"fhir_base_url", "token_url", "authorize_url", "console_url", "ca_file", "config_file", "scenario", "vendor"} {
 		if m[k] == "" {
 			t.Errorf("Info JSON lacks %s: %s", k, b)
 		}
@@ -148,8 +148,8 @@ func TestInfoJSON(t *testing.T) {
 	if m["scenario"] != "clock-skew" || !strings.HasPrefix(m["console_url"], "http://127.0.0.1:") {
 		t.Errorf("Info %s", b)
 	}
-	if len(m) != 7 {
-		t.Errorf("Info has %d fields, docs/design.md lists 7", len(m))
+	if len(m) != 8 || m["vendor"] != "cerner" {
+		t.Errorf("Info has %d fields (vendor %q), docs/design.md lists 8", len(m), m["vendor"])
 	}
 }
 

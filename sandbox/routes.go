@@ -7,6 +7,9 @@ import (
 
 // tlsRoutes is the authorization server and the FHIR host, which share one host:port.
 func (s *Server) tlsRoutes() http.Handler {
+	if s.epic() {
+		return s.epicRoutes()
+	}
 	const oauth = "/tenants/{tenant}/protocols/oauth2/profiles/smart-v1"
 	const hostsOAuth = "/tenants/{tenant}/hosts/{host}/protocols/oauth2/profiles/smart-v1"
 	mux := http.NewServeMux()
@@ -31,6 +34,8 @@ func (s *Server) consoleRoutes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /console", s.handleConsole)
 	mux.HandleFunc("POST /console/regenerate", s.handleRegenerate)
+	mux.HandleFunc("GET /console/jwks", s.handleGetJWKS)
+	mux.HandleFunc("POST /console/jwks", s.handlePostJWKS)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console", http.StatusFound)
 	})

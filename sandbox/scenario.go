@@ -26,6 +26,11 @@ type behaviour struct {
 	outage        bool     // 503 HTML from the whole TLS host
 	skew          time.Duration
 	slow          bool
+
+	// private_key_jwt apps (the Epic vendor)
+	keys    keySetup // how the app's public keys are registered
+	ecKey   bool     // the configured key is P-384 (else RSA)
+	rsaOnly bool     // the token endpoint accepts RS384 only
 }
 
 type scenarioDef struct {
@@ -67,25 +72,37 @@ var scenarioDefs = []scenarioDef{
 		behaviour{systemScopes: healthyScopes, slow: true}},
 }
 
-// Scenarios lists every scenario in docs/design.md's order; the first is the default.
-func Scenarios() []Scenario {
-	out := make([]Scenario, len(scenarioDefs))
-	for i, d := range scenarioDefs {
+// Scenarios lists the Cerner scenarios in docs/design.md's order; the first is the default.
+func Scenarios() []Scenario { return ScenariosFor(VendorCerner) }
+
+// ScenariosFor lists a vendor's scenarios ("" = cerner); the first is the default.
+func ScenariosFor(vendor string) []Scenario {
+	defs := defsFor(vendor)
+	out := make([]Scenario, len(defs))
+	for i, d := range defs {
 		out[i] = d.Scenario
 	}
 	return out
 }
 
-func lookupScenario(name string) (scenarioDef, error) {
-	if name == "" {
-		return scenarioDefs[0], nil
+func defsFor(vendor string) []scenarioDef {
+	if vendor == VendorEpic {
+		return epicScenarioDefs
 	}
-	names := make([]string, len(scenarioDefs))
-	for i, d := range scenarioDefs {
+	return scenarioDefs
+}
+
+func lookupScenario(vendor, name string) (scenarioDef, error) {
+	defs := defsFor(vendor)
+	if name == "" {
+		return defs[0], nil
+	}
+	names := make([]string, len(defs))
+	for i, d := range defs {
 		if d.Name == name {
 			return d, nil
 		}
 		names[i] = d.Name
 	}
-	return scenarioDef{}, fmt.Errorf("%w %q: choose one of %s", ErrUnknownScenario, name, strings.Join(names, ", "))
+	return scenarioDef{}, fmt.Errorf("%w %q for vendor %s: choose one of %s", ErrUnknownScenario, name, vendor, strings.Join(names, ", "))
 }

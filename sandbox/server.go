@@ -23,7 +23,16 @@ import (
 // Options configure Start. The zero value runs the healthy scenario on a random
 // loopback port with files in a temporary directory.
 type Options struct {
-	Scenario     string        // "" = "healthy"; see Scenarios()
+	Scenario string // "" = the vendor's first scenario; see ScenariosFor
+	// Vendor is the server imitated: "" or "cerner" (Oracle Health), or
+	// "epic" (SMART Backend Services only, Epic's paths and silent errors).
+	Vendor string
+	// Propagation is how long a newly registered public key takes to be
+	// accepted: 0 = DefaultPropagation, negative = at once.
+	Propagation time.Duration
+	// Now is the server's clock (time.Now when nil): tests move it instead
+	// of sleeping. Scenario skew and offsets apply on top.
+	Now          func() time.Time
 	Addr         string        // TLS listen address, "" = "127.0.0.1:0"
 	Latency      time.Duration // added before every answer of the TLS host (cancellable by the request context); the console is never delayed
 	SlowDelay    time.Duration // scenario "slow": each answer waits this long (default 30s) or until the client gives up
@@ -36,6 +45,11 @@ type Options struct {
 	// is: SecretInYAML (default) or SecretInDotenv (configfile.go).
 	ConfigShape string
 	SecretIn    string
+	// OtherEnvironments are environments whose config the sandbox also
+	// writes, as .settings.<env>/config.yaml beside config.yaml, with the
+	// same system app and secret: the other copies a regeneration leaves
+	// stale (environments.go).
+	OtherEnvironments []string
 	// ProviderRedirectURI is the registered redirect of the provider app; default DefaultProviderRedirectURI.
 	ProviderRedirectURI string
 	Log                 io.Writer // optional request log; never secrets or tokens
@@ -59,6 +73,7 @@ type Info struct {
 	ConfigFile   string `json:"config_file"`
 	EnvFile      string `json:"env_file,omitempty"` // the .env file holding the secret (SecretInDotenv)
 	Scenario     string `json:"scenario"`
+	Vendor       string `json:"vendor"`
 }
 
 // Server is a running sandbox: one TLS listener for the authorization server and the FHIR
@@ -93,11 +108,22 @@ type Server struct {
 	issued   []string
 	codes    map[string]*authCode
 	requests map[string]*authRequest
+	keys     keyRegistry
+	refusals []string
+
+	epicState epicState
 }
 
 // Start listens, writes ca.pem and config.yaml, and serves until Close.
 func Start(opts Options) (*Server, error) {
-	sc, err := lookupScenario(opts.Scenario)
+	switch opts.Vendor {
+	case "":
+		opts.Vendor = VendorCerner
+	case VendorCerner, VendorEpic:
+	default:
+		return nil, fmt.Errorf("sandbox: unknown vendor %q: choose cerner or epic", opts.Vendor)
+	}
+	sc, err := lookupScenario(opts.Vendor, opts.Scenario)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +276,16 @@ func (s *Server) writeFiles() error {
 	if err := os.WriteFile(s.caFile(), s.auth.caPEM, 0o644); err != nil {
 		return fmt.Errorf("sandbox: write the CA certificate: %w", err)
 	}
-	return s.writeConfigFiles()
+	if err := s.setupClientKeys(); err != nil {
+		return err
+	}
+	if s.epic() {
+		return s.writeEpicConfig()
+	}
+	if err := s.writeConfigFiles(); err != nil {
+		return err
+	}
+	return s.writeOtherEnvironments()
 }
 
 // Close stops both listeners, ends pending answers and removes a temporary directory.
@@ -292,6 +327,7 @@ func (s *Server) Info() Info {
 		ConfigFile:   s.configFile(),
 		EnvFile:      s.envFileInfo(),
 		Scenario:     s.scenario.Name,
+		Vendor:       s.opts.Vendor,
 	}
 }
 
@@ -331,22 +367,49 @@ func (s *Server) Secrets() []string {
 
 // now is the server's clock: skewed in the clock-skew scenario, movable by tests.
 func (s *Server) now() time.Time {
-	return time.Now().Add(s.scenario.skew + time.Duration(s.offset.Load()))
+	clock := time.Now
+	if s.opts.Now != nil {
+		clock = s.opts.Now
+	}
+	return clock().Add(s.scenario.skew + time.Duration(s.offset.Load()))
 }
 
-func (s *Server) fhirBase() string { return "https://" + s.host + "/r4/" + Tenant }
-func (s *Server) issuer() string   { return "https://" + s.host + "/" }
+func (s *Server) fhirBase() string {
+	if s.epic() {
+		return "https://" + s.host + epicPrefix + "/api/FHIR/R4"
+	}
+	return "https://" + s.host + "/r4/" + Tenant
+}
+func (s *Server) issuer() string {
+	if s.epic() {
+		return "https://" + s.host + epicPrefix + "/oauth2"
+	}
+	return "https://" + s.host + "/"
+}
 func (s *Server) authBase() string {
 	return "https://" + s.host + "/tenants/" + Tenant + "/protocols/oauth2/profiles/smart-v1"
 }
 func (s *Server) tokenURL() string {
+	if s.epic() {
+		return "https://" + s.host + epicPrefix + "/oauth2/token"
+	}
 	return "https://" + s.host + "/tenants/" + Tenant + "/hosts/" + s.host + "/protocols/oauth2/profiles/smart-v1/token"
 }
-func (s *Server) authorizeURL() string  { return s.authBase() + "/personas/provider/authorize" }
+func (s *Server) authorizeURL() string {
+	if s.epic() {
+		return "https://" + s.host + epicPrefix + "/oauth2/authorize"
+	}
+	return s.authBase() + "/personas/provider/authorize"
+}
 func (s *Server) revokeURL() string     { return s.tokenURL() + "/revoke" }
 func (s *Server) manageURL() string     { return s.authBase() + "/authorizations" }
 func (s *Server) introspectURL() string { return "https://" + s.host + "/tokeninfo" }
-func (s *Server) jwksURL() string       { return "https://" + s.host + "/jwk" }
-func (s *Server) consoleURL() string    { return "http://" + s.console + "/console" }
-func (s *Server) caFile() string        { return filepath.Join(s.dir, "ca.pem") }
-func (s *Server) configFile() string    { return filepath.Join(s.dir, "config.yaml") }
+func (s *Server) jwksURL() string {
+	if s.epic() {
+		return "https://" + s.host + epicPrefix + "/api/epic/2019/Security/Public/jwks"
+	}
+	return "https://" + s.host + "/jwk"
+}
+func (s *Server) consoleURL() string { return "http://" + s.console + "/console" }
+func (s *Server) caFile() string     { return filepath.Join(s.dir, "ca.pem") }
+func (s *Server) configFile() string { return filepath.Join(s.dir, "config.yaml") }

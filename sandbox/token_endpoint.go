@@ -110,6 +110,9 @@ func (s *Server) basicCredentials(r *http.Request) (id, secret string, err error
 }
 
 func (s *Server) clientCredentials(r *http.Request, tenant string) (*tokenResponse, *oauthError) {
+	if r.PostForm.Get("client_assertion_type") != "" || r.PostForm.Get("client_assertion") != "" {
+		return s.cernerAssertion(r, tenant)
+	}
 	id, secret, err := s.basicCredentials(r)
 	if err != nil {
 		return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:invalid-authorization-header",
@@ -129,6 +132,13 @@ func (s *Server) clientCredentials(r *http.Request, tenant string) (*tokenRespon
 	if !s.creds.secretMatches(secret) {
 		return nil, badCreds
 	}
+	return s.grantSystemLocked(r, tenant, id)
+}
+
+// grantSystemLocked issues a system token to an authenticated client: the
+// tenant and scope checks both client authentication methods share. Call
+// with s.mu held.
+func (s *Server) grantSystemLocked(r *http.Request, tenant, id string) (*tokenResponse, *oauthError) {
 	if tenant != Tenant || s.scenario.invalidTenant {
 		return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_grant", urn: "token:invalid-tenant", client: id}
 	}

@@ -12,4 +12,6 @@ go test -run '^$' -bench 'ProbeRSS' -benchtime 20x ./internal/cli/
 go test -run '^$' -bench 'ProbeAllTenants' -benchtime 5x ./internal/cli/
 go test ./probe/ -run '^$' -bench 'ProbeHealthy' -benchtime 20x
 go test ./config/ -run '^$' -bench 'LoadEditSave' -benchtime 200x
+go test ./probe/ -run '^$' -bench 'ProbeJWTvsSecret' -benchtime 20x
+go test -run '^$' -bench 'ProbeAllTenantsJWT' -benchtime 3x ./internal/cli/
 go test -run '^$' -bench 'ManyTenants' -benchtime 20x ./internal/cli/

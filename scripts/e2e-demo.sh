@@ -2,7 +2,9 @@
 # Drives the real binary through `fhirdoctor demo` in tmux at 80x24, as a new
 # user would: reads the screen, opens the console link (with curl, as the
 # browser would), regenerates the secret, pastes it, tests, writes, verifies
-# and reaches the summary. Fails if a screen ever shows the new secret.
+# and reaches the summary; there it updates the stale staging copy and runs
+# the suggested command after the write ($FHIRDOCTOR_THEN), which prints the
+# config. Fails if a screen ever shows the new secret.
 #   scripts/e2e-demo.sh            (needs tmux, curl, jq)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +20,14 @@ cleanup() { tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 go build -o "$work/fhirdoctor" .
+# The command the wizard suggests after the write: it prints the config, so
+# its output holds the new secret, which the screen must show scrubbed.
+cat > "$work/after.sh" <<'SH'
+echo "tenant=$FHIRDOCTOR_TENANT"
+grep -h client_secret "$FHIRDOCTOR_CONFIG"
+SH
 tmux -S "$sock" new-session -d -s "$session" -x 80 -y 24 \
-  "cd '$work' && TERM=xterm-256color ./fhirdoctor demo; echo \"EXIT=\$?\" > '$work/exit'; sleep 30"
+  "cd '$work' && TERM=xterm-256color FHIRDOCTOR_THEN='sh $work/after.sh' ./fhirdoctor demo; echo \"EXIT=\$?\" > '$work/exit'; sleep 30"
 
 screen() { tmux -S "$sock" capture-pane -p -t "$session" | tee -a "$screens"; }
 keys() { tmux -S "$sock" send-keys -t "$session" "$@"; }
@@ -85,7 +93,26 @@ wait_for "checks passed"
 screen | grep -qE '✓ ([0-9]+) of \1 checks passed' || { echo "e2e: not every check passed"; screen; exit 1; }
 keys Enter
 wait_for "Summary"
-wait_for "→ sha256:"
+# What remains: the demo's staging copy shares the app, so the regeneration
+# broke it too; pick it and write it.
+wait_for "Update these stale places too?"
+wait_for "staging, tenant default"
+keys Space
+keys Enter
+wait_for "Also rotated"
+wait_for "Run a command now"
+keys y
+wait_for "Run after writing"
+wait_for "sh $work/after.sh"
+keys Enter
+wait_for "now?"
+keys y
+wait_for "exit 0 in"
+wait_for "tenant=default"
+wait_for "client_secret: \"sha256:"
+echo "e2e: staging updated; the command after the write ran and showed the secret as its fingerprint"
+keys Enter
+wait_for "After the write"
 wait_for "Save the report?"
 keys Enter
 for _ in $(seq 1 100); do [ -f "$work/exit" ] && break; sleep 0.1; done
@@ -93,4 +120,4 @@ for _ in $(seq 1 100); do [ -f "$work/exit" ] && break; sleep 0.1; done
 if grep -qF -- "$secret" "$screens"; then
   echo "e2e: a screen showed the new secret"; exit 1
 fi
-echo "e2e: demo rotated the secret through the five steps; N of N checks passed; no screen showed the secret"
+echo "e2e: demo rotated the secret through the five steps; N of N checks passed; staging updated; the command after the write ran; no screen showed the secret"

@@ -33,6 +33,9 @@ type common struct {
 	// writeInFlight says Step 4's write runs: quitting waits for it.
 	writeInFlight bool
 
+	// after is the command the "Run after writing" screen runs, if any.
+	after afterRunning
+
 	// tenant is the tenant as last loaded from the config.
 	tenant  config.Tenant
 	session *Session

@@ -36,6 +36,12 @@ type Deps struct {
 	// sign-in link as soon as the loopback listener is up. Nil hides the
 	// Provider app screen.
 	ProviderRoundTrip func(ctx context.Context, t config.Tenant, show func(url string)) probe.ProviderOutcome
+	// Keys rotates a JWT app's key (jwt_key.go); zero leaves the wizard
+	// without it.
+	Keys KeyDeps
+	// After is what follows a write: what remains, the stale places to
+	// update, the commands to run. Nil hides it.
+	After *AfterWrite
 }
 
 // Options are the user's choices from the command line.

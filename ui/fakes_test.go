@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -95,6 +97,60 @@ type fakeWorld struct {
 	writes   []writeCall
 	saved    []Session
 	opened   []string
+	updated  map[string]bool // places fakeAfter's Update wrote
+}
+
+// fakeAfter is what follows the write: two stale places, one updated by
+// Update, and a Run that prints a scrubbed line and succeeds.
+func (w *fakeWorld) fakeAfter() *AfterWrite {
+	newFP := config.NewSecret(fakeNewSecret).Fingerprint()
+	oldFP := config.NewSecret(fakeOldSecret).Fingerprint()
+	places := []afterwrite.Place{
+		{Env: "dev", File: "/tmp/fake/.settings.dev/config.yaml", Tenant: "clinic-north", Status: afterwrite.Stale, OldSecret: true,
+			ClientID: fakeClientID, Fingerprint: oldFP, Source: "config.yaml:31", Also: "clinic-north"},
+		{Env: "staging", File: "/tmp/fake/.settings.staging/config.yaml", Tenant: "default", Status: afterwrite.Stale, OldSecret: true,
+			ClientID: fakeClientID, Fingerprint: oldFP, Source: ".env.staging:2 (CERNER_CLIENT_SECRET)", Also: "staging"},
+	}
+	return &AfterWrite{
+		Remains: func() afterwrite.Remains {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			r := afterwrite.Remains{ClientID: fakeClientID, CachedTokenSeconds: 570,
+				ByHand: []string{"CI variables and secret managers that hold the old secret " + oldFP + " (fhirdoctor cannot see them)"}}
+			for _, p := range places {
+				if w.updated[p.Tenant+"@"+p.Env] {
+					p.Status, p.Fingerprint, p.Also = afterwrite.Updated, newFP, ""
+				}
+				r.Places = append(r.Places, p)
+			}
+			return r
+		},
+		Update: func(_ context.Context, p afterwrite.Place) (string, error) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if w.updated == nil {
+				w.updated = map[string]bool{}
+			}
+			w.updated[p.Tenant+"@"+p.Env] = true
+			return "✓ Also rotated " + p.File + " (tenant " + p.Tenant + ")", nil
+		},
+		Run: func(_ context.Context, command string, out io.Writer) afterwrite.Result {
+			fmt.Fprintf(out, "> backend@1.0.0 test:cerner\n  client_secret: %s\nPASS cerner auth (3 tests)\n", newFP)
+			return afterwrite.Result{Command: command, Dir: "/tmp/fake", Status: afterwrite.StatusOK, ExitCode: 0,
+				Duration: 1200 * time.Millisecond, DurationMS: 1200, Output: "PASS cerner auth (3 tests)\n"}
+		},
+		Suggestions: []afterwrite.Suggestion{
+			{Command: "npm run test:cerner", From: "package.json script test:cerner"},
+			{Command: "npm run test", From: "package.json script test"},
+		},
+		Root: "/tmp/fake",
+	}
+}
+
+func (w *fakeWorld) wasUpdated(key string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.updated[key]
 }
 
 type writeCall struct {

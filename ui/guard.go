@@ -8,8 +8,9 @@ import (
 )
 
 var (
-	errNoBrowser = errors.New("no browser opener configured")
-	errNoReport  = errors.New("no report writer configured")
+	errNoBrowser    = errors.New("no browser opener configured")
+	errNoReport     = errors.New("no report writer configured")
+	errEmptyCommand = errors.New("type the command to run, or choose Back")
 )
 
 // writeGuard makes "quit never leaves a half-written file" hold even when

@@ -42,6 +42,7 @@ func Run(ctx context.Context, deps Deps, opts Options, in io.Reader, out io.Writ
 func (m Model) finish(ctx context.Context, err error) (Session, error) {
 	c := m.w.c
 	c.guard.close()
+	c.after.stop() // a command still running is stopped, never left behind
 	if w := c.guard.lastWrite(); w != nil && c.session.WrittenPath == "" {
 		// The program ended before it saw its write finish.
 		c.session.WrittenPath, c.session.BackupPath = w.Path, w.BackupPath

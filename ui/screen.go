@@ -19,8 +19,10 @@ const (
 	stepVerify
 	stepSummary
 	sideProvider
+	sideRunAfter
 
-	lastStep = stepSummary
+	lastStep   = stepSummary
+	lastScreen = sideRunAfter
 )
 
 // screen is one page of the wizard behind the small surface the wizard
@@ -68,5 +70,6 @@ func newScreens(c *common) map[screenID]screen {
 		stepVerify:     newVerifyScreen(c),
 		stepSummary:    newSummaryScreen(c),
 		sideProvider:   newProviderScreen(c),
+		sideRunAfter:   newRunAfterScreen(c),
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -189,9 +190,17 @@ func (d *diagnoseScreen) view(p *page) {
 		return
 	}
 	app := c.tenant.Cerner.SystemApp
-	if c.compact() {
+	jwt := app.AuthMethod() == config.AuthPrivateKeyJWT
+	switch {
+	case jwt && c.compact():
+		// A JWT app's credential is its key: named by kid and path, never shown.
+		p.add(ansi.Truncate(s.Label.Render("Key ")+app.KeyID+s.Label.Render("  client ")+app.ClientID, p.width, "…"))
+	case jwt:
+		p.add(s.Label.Render("Client ID      ") + app.ClientID)
+		p.add(ansi.Truncate(s.Label.Render("Private key    ")+"kid "+app.KeyID+s.Muted.Render("  "+app.PrivateKeyPath), p.width, "…"))
+	case c.compact():
 		p.add(ansi.Truncate(s.Label.Render("Secret ")+app.ClientSecret.Mask()+s.Label.Render("  client ")+app.ClientID, p.width, "…"))
-	} else {
+	default:
 		p.add(s.Label.Render("Client ID      ") + app.ClientID)
 		secret := app.ClientSecret.Mask()
 		if src := app.ClientSecret.Source().String(); src != "" {

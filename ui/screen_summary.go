@@ -2,12 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
 )
@@ -21,13 +23,34 @@ type summaryScreen struct {
 	saving  bool
 	saved   string
 	saveErr error
+
+	// After the write (docs/after-the-write.md): what remains, the stale
+	// places picked to update and what updating them did, and whether the
+	// user was offered the "Run after writing" step.
+	remains  *afterwrite.Remains
+	picked   []afterwrite.Place
+	asked    bool // the stale places were offered
+	updating bool
+	updated  []string
+	offered  bool // "Run after writing" was offered
+	runNext  bool
+	stage    summaryStage
 }
+
+// summaryStage is which question the Summary asks.
+type summaryStage int
+
+const (
+	stageSave   summaryStage = iota // save the report?
+	stagePlaces                     // which stale places to update too
+	stageRun                        // run a command after writing?
+)
 
 func newSummaryScreen(c *common) *summaryScreen { return &summaryScreen{base: base{c}} }
 
 func (s *summaryScreen) title() string { return "Summary" }
 
-func (s *summaryScreen) busy() bool { return s.saving }
+func (s *summaryScreen) busy() bool { return s.saving || s.updating }
 
 func (s *summaryScreen) setSize(_, _ int) { s.c.fitForm(s.f) }
 
@@ -39,13 +62,53 @@ func (s *summaryScreen) form() *huh.Form {
 }
 
 func (s *summaryScreen) enter() tea.Cmd {
-	s.c.session.Remaining = remaining(*s.c.session)
+	c := s.c
+	c.session.Remaining = remaining(*c.session)
+	if a := c.deps.After; a != nil && c.session.Written() && a.Remains != nil {
+		r := a.Remains()
+		s.remains = &r
+		c.session.Remains = &r
+		if stale := r.Stale(); len(stale) > 0 && !s.asked && a.Update != nil {
+			return s.askPlaces(stale)
+		}
+		if !s.offered && a.Run != nil {
+			return s.askRun()
+		}
+	}
 	if s.saved != "" {
 		return nil
 	}
+	s.stage = stageSave
 	s.save = false
 	s.f = s.c.newForm(huh.NewConfirm().Inline(true).WithButtonAlignment(lipgloss.Left).Value(&s.save).
 		Title("Save the report?").Affirmative("Save").Negative("Quit"))
+	return s.c.startForm(s.f)
+}
+
+// askPlaces offers the stale places as a multi-select, none picked: each
+// is written only if the user picks it.
+func (s *summaryScreen) askPlaces(stale []afterwrite.Place) tea.Cmd {
+	s.stage, s.picked = stagePlaces, nil
+	opts := make([]huh.Option[afterwrite.Place], 0, len(stale))
+	for _, p := range stale {
+		// Where each lives is in the list above; a label stays one line.
+		label := p.Env + ", tenant " + p.Tenant + "  " + p.Fingerprint
+		opts = append(opts, huh.NewOption(label, p))
+	}
+	// huh's MultiSelect shows no option unless told its height: the title,
+	// the description, the options.
+	s.f = s.c.newForm(huh.NewMultiSelect[afterwrite.Place]().Options(opts...).Value(&s.picked).
+		Title("Update these stale places too? The regeneration broke their secret.").
+		Description("space picks, enter writes the picked ones; none picked skips.").
+		Height(len(opts) + 2))
+	return s.c.startForm(s.f)
+}
+
+// askRun offers the "Run after writing" step.
+func (s *summaryScreen) askRun() tea.Cmd {
+	s.stage, s.runNext = stageRun, false
+	s.f = s.c.newForm(huh.NewConfirm().Inline(true).WithButtonAlignment(lipgloss.Left).Value(&s.runNext).
+		Title("Run a command now (restart the backend, run its tests)?").Affirmative("Run after writing").Negative("Not now"))
 	return s.c.startForm(s.f)
 }
 
@@ -54,20 +117,27 @@ func (s *summaryScreen) keys() screenKeys {
 	if !pending(s.f) {
 		label = "quit"
 	}
-	return screenKeys{save: pending(s.f), back: !s.saving, next: !s.saving, nextLabel: label}
+	busy := s.saving || s.updating
+	return screenKeys{save: pending(s.f), back: !busy, next: !busy, nextLabel: label}
 }
 
 func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case reportSavedMsg:
 		return s.onSaved(msg)
+	case placesUpdatedMsg:
+		s.updating = false
+		s.updated = append(s.updated, msg.lines...)
+		return s.enter()
 	case formSubmittedMsg:
 		return s.decide()
 	case tea.KeyPressMsg:
 		k := s.c.keys.forScreen(s.keys())
 		switch {
 		case key.Matches(msg, k.Save):
-			s.save = true
+			// r saves the report from any of the Summary's questions: the
+			// ones not answered yet are skipped.
+			s.stage, s.asked, s.offered, s.save = stageSave, true, true, true
 			return s.decide()
 		case !pending(s.f) && key.Matches(msg, k.Next):
 			return tea.Quit
@@ -79,10 +149,26 @@ func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
 	return handleForm(s.f, msg, s.decide)
 }
 
-// decide saves the report when asked to, or ends the run.
+// decide acts on the answer: writes the picked places, opens "Run after
+// writing", saves the report, or ends the run.
 func (s *summaryScreen) decide() tea.Cmd {
 	if s.f != nil {
 		s.f.State = huh.StateCompleted
+	}
+	switch s.stage {
+	case stagePlaces:
+		s.asked = true
+		if len(s.picked) == 0 {
+			return s.enter()
+		}
+		s.updating = true
+		return tea.Batch(updatePlacesCmd(s.c.ctx, s.c.deps.After.Update, s.picked), s.c.tick())
+	case stageRun:
+		s.offered = true
+		if s.runNext {
+			return goTo(sideRunAfter)
+		}
+		return s.enter()
 	}
 	if !s.save {
 		return tea.Quit
@@ -158,14 +244,35 @@ func (s *summaryScreen) view(p *page) {
 	}
 	p.blank()
 	p.add(st.Heading.Render("What remains"))
-	if len(sess.Remaining) == 0 {
+	if len(sess.Remaining) == 0 && s.remains == nil {
 		p.addIndent(2, st.Pass.Render("nothing: the credentials work end-to-end"))
 	}
 	for _, r := range sess.Remaining {
 		p.addIndent(2, "· "+r)
 	}
+	if s.remains != nil {
+		for _, l := range s.remains.Lines() {
+			p.addIndent(2, remainsLine(st, l))
+		}
+	}
+	for _, l := range s.updated {
+		p.addIndent(2, remainsLine(st, l))
+	}
+	if len(sess.Then) > 0 {
+		p.blank()
+		p.add(st.Heading.Render("After the write"))
+		for _, r := range sess.Then {
+			mark := st.Pass.Render("✓ ")
+			if !r.OK() {
+				mark = st.Fail.Render("✗ ")
+			}
+			p.addIndent(2, mark+st.Code.Render(r.Command)+"  "+r.Outcome())
+		}
+	}
 	p.blank()
 	switch {
+	case s.updating:
+		p.add(c.spin() + " writing the picked places…")
 	case s.saving:
 		p.add(c.spin() + " saving the report…")
 	case s.saved != "":
@@ -174,12 +281,35 @@ func (s *summaryScreen) view(p *page) {
 			p.add("Press enter to quit.")
 		}
 	case pending(s.f):
-		p.add("The markdown report goes to " + st.Code.Render(c.opts.reportPath()) + ".")
+		if s.stage == stageSave {
+			p.add("The markdown report goes to " + st.Code.Render(c.opts.reportPath()) + ".")
+		}
 		if !c.accessible {
 			p.mark()
 			p.add(s.f.View())
+			if s.stage != stageSave {
+				// Scroll to the question's last line, so all of it shows.
+				p.cursor = len(p.lines) - 1
+			}
 		}
 	}
+}
+
+// remainsLine colours a line of afterwrite's text by its mark.
+func remainsLine(st styles, l string) string {
+	mark, rest, ok := strings.Cut(l, " ")
+	if !ok {
+		return l
+	}
+	switch mark {
+	case "✓":
+		return st.Pass.Render(mark) + " " + rest
+	case "✗":
+		return st.Fail.Render(mark) + " " + rest
+	case "!", "?":
+		return st.Warn.Render(mark) + " " + rest
+	}
+	return l
 }
 
 // remaining lists what the session did not settle, in the order to do it.
@@ -187,6 +317,9 @@ func remaining(s Session) []string {
 	var out []string
 	if !s.Written() {
 		out = append(out, "The config still holds the old credentials ("+s.OldFingerprint+").")
+	}
+	if s.Written() && s.OldKeyPath != "" {
+		out = append(out, "Restart or reload the backend so it signs with the new key; then retire the old key "+s.OldKeyPath+" and its registration on the server (the file is kept until then).")
 	}
 	if s.Diagnosis != nil && s.Diagnosis.Diagnosis.Top == probe.CauseEdgeBlock && !allPassed(s.After) {
 		out = append(out, "The edge block: retry from another network or the expected egress, and ask Cerner support whether your address is allowed.")

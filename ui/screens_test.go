@@ -138,6 +138,8 @@ func TestScreens(t *testing.T) {
 		multi bool
 		// provider gives the tenant a provider app and a passing round trip.
 		provider bool
+		// after wires the after-the-write operations (fakeAfter).
+		after bool
 		// width and height default to 80x24.
 		width, height int
 		drive         func(d *driver)
@@ -224,11 +226,47 @@ func TestScreens(t *testing.T) {
 			d.keys("r")
 			d.waitFor("Report saved")
 		}},
+		{name: "summary_after", top: probe.CauseSecretInvalid, after: true, drive: func(d *driver) {
+			toSummary(d, toStep4)
+			d.waitFor("Update these stale places too?")
+		}},
+		{name: "run_after_writing", top: probe.CauseSecretInvalid, after: true, drive: func(d *driver) {
+			toSummary(d, toStep4)
+			d.waitFor("Update these stale places too?")
+			d.keys("x", "enter") // pick the first place and write it
+			d.waitFor("Run a command now")
+			if !d.world.wasUpdated("clinic-north@dev") {
+				d.t.Error("the picked place was not written")
+			}
+			d.keys("y")
+			d.waitFor("Runs with sh -c")
+			d.keys("enter")
+			d.waitFor("now?")
+			d.keys("y")
+			d.waitFor("exit 0 in 1.2s")
+		}},
+		{name: "summary_after_run", top: probe.CauseSecretInvalid, after: true, drive: func(d *driver) {
+			toSummary(d, toStep4)
+			d.waitFor("Update these stale places too?")
+			d.keys("enter") // none picked
+			d.waitFor("Run a command now")
+			d.keys("y")
+			d.waitFor("Runs with sh -c")
+			d.keys("enter")
+			d.waitFor("now?")
+			d.keys("y")
+			d.waitFor("exit 0 in 1.2s")
+			d.keys("enter")
+			d.waitFor("Save the report?")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newFakeWorld(tt.top)
 			deps := w.deps()
+			if tt.after {
+				deps.After = w.fakeAfter()
+			}
 			if tt.multi {
 				deps.Tenants = []string{"default", "staging", "prod"}
 			}
@@ -244,6 +282,17 @@ func TestScreens(t *testing.T) {
 			d.golden()
 		})
 	}
+}
+
+// toSummary writes the new pair and continues to the Summary.
+func toSummary(d *driver, toStep4 func(*driver, string)) {
+	toStep4(d, fakeNewSecret)
+	d.waitFor("Write these")
+	d.keys("w")
+	d.waitFor("backup")
+	d.keys("enter")
+	d.waitFor("passed")
+	d.keys("enter")
 }
 
 func teatestGolden(t *testing.T, b []byte) {

@@ -30,6 +30,9 @@ type Session struct {
 	Remaining []string
 	// ReportPath is where the markdown report was saved ("" when not saved).
 	ReportPath string
+	// OldKeyPath is the key file a JWT app's key rotation replaced in the
+	// config: kept on disk, to retire once the backend uses the new key.
+	OldKeyPath string
 }
 
 // Written says the new pair is in the config file.

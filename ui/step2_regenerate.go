@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
+	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -42,8 +43,12 @@ func (r *regenerateScreen) enter() tea.Cmd {
 	if d := r.c.session.Diagnosis; !r.touched && d != nil && d.Diagnosis.Top == probe.CauseClientUnknown {
 		r.option = optionB // the app itself is gone: a new secret cannot exist
 	}
+	labelA := "Option A · Regenerate the secret of the same app"
+	if r.c.jwtApp() && r.c.deps.Keys.MakeKey != nil {
+		labelA = "Option A · Rotate the key"
+	}
 	r.sel = newChoice("Which option?", &r.option,
-		opt("Option A · Regenerate the secret of the same app", optionA, "a", "option a"),
+		opt(labelA, optionA, "a", "option a"),
 		opt("Option B · Create a new system app", optionB, "b", "option b"))
 	r.f = r.c.newForm(r.sel)
 	return r.c.startForm(r.f)
@@ -107,8 +112,20 @@ func (r *regenerateScreen) view(p *page) {
 	c := r.c
 	st := c.styles
 	app := c.tenant.Cerner.SystemApp
-	p.add(st.FieldName.Render("Option A") + " · in the Code Console find " + st.Code.Render(app.ClientID) +
-		", click Regenerate Secret and keep the new secret for Step 3. The client ID stays.")
+	switch {
+	case app.AuthMethod() == config.AuthPrivateKeyJWT && c.deps.Keys.MakeKey != nil:
+		p.add(st.FieldName.Render("Option A") + " · rotate the key of this JWT app (kid " + app.KeyID + "): Step 3 makes a key pair and shows")
+		p.add("the public key to upload; Step 4 waits until the server accepts it; only then is the config written.")
+	case app.AuthMethod() == config.AuthPrivateKeyJWT:
+		// Without a key backend, say what rotates the key instead of
+		// offering a secret this app does not use.
+		p.add(st.Warn.Render("! This app signs JWTs (private_key_jwt, kid " + app.KeyID + "): it has no secret to regenerate."))
+		p.add("Rotate its key with " + st.Code.Render("fhirdoctor rotate --new-key") + ": it makes the key pair, shows the public key to upload,")
+		p.add("waits until the server accepts it and only then writes private_key_path and key_id.")
+	default:
+		p.add(st.FieldName.Render("Option A") + " · in the Code Console find " + st.Code.Render(app.ClientID) +
+			", click Regenerate Secret and keep the new secret for Step 3. The client ID stays.")
+	}
 	p.add(st.FieldName.Render("Option B") + " · Create New App → System Account, then:")
 	p.addIndent(2, st.Label.Render("Tenant  ")+st.Code.Render(tenantID(app.TokenURL)))
 	for i, sc := range app.Scopes {

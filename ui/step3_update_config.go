@@ -31,19 +31,37 @@ type updateScreen struct {
 	secIn    *secretInput
 	f        *huh.Form
 	pasteErr string
+	kr       *keyUpload // a JWT app's key rotation (jwt_key.go)
 }
 
 func newUpdateScreen(c *common) *updateScreen { return &updateScreen{base: base{c}} }
 
 func (u *updateScreen) title() string { return "Step 3 · Update configuration" }
 
-func (u *updateScreen) form() *huh.Form { return u.f }
+func (u *updateScreen) form() *huh.Form {
+	if u.c.keyRotation() {
+		return u.keyUpload().f
+	}
+	return u.f
+}
 
-func (u *updateScreen) setSize(_, _ int) { u.c.fitForm(u.f) }
+func (u *updateScreen) setSize(_, _ int) { u.c.fitForm(u.form()) }
+
+func (u *updateScreen) busy() bool { return u.kr != nil && u.kr.making }
+
+func (u *updateScreen) keyUpload() *keyUpload {
+	if u.kr == nil {
+		u.kr = &keyUpload{c: u.c}
+	}
+	return u.kr
+}
 
 // enter builds the form from the values so far and focuses the first
 // empty field.
 func (u *updateScreen) enter() tea.Cmd {
+	if u.c.keyRotation() {
+		return u.keyUpload().enter()
+	}
 	title := "Client ID"
 	if u.c.accessible && u.clientID != "" {
 		title += " [" + u.clientID + "]:" // huh prompts with the title only; enter keeps it
@@ -71,10 +89,20 @@ func (u *updateScreen) validID(v string) error {
 }
 
 func (u *updateScreen) keys() screenKeys {
+	if u.c.keyRotation() {
+		f := u.keyUpload().f
+		return screenKeys{nav: pending(f), copy: u.kr.key != nil, open: u.c.deps.ConsoleURL != "", next: true, back: true, skip: true, nextLabel: "answer"}
+	}
 	return screenKeys{field: true, nav: true, next: true, back: true, skip: true, typing: true, nextLabel: "next / test"}
 }
 
 func (u *updateScreen) update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(keyMadeMsg); ok {
+		return u.keyUpload().made(km)
+	}
+	if u.c.keyRotation() {
+		return u.updateKey(msg)
+	}
 	switch msg := msg.(type) {
 	case optionChosenMsg:
 		u.prefill(msg.option)
@@ -198,6 +226,10 @@ func (u *updateScreen) submit() tea.Cmd {
 }
 
 func (u *updateScreen) view(p *page) {
+	if u.c.keyRotation() {
+		u.keyUpload().view(p)
+		return
+	}
 	c := u.c
 	st := c.styles
 	p.add("Paste the new values. Surrounding spaces, a trailing newline and wrapping quotes are removed.")
@@ -217,4 +249,30 @@ func (u *updateScreen) view(p *page) {
 	}
 	p.blank()
 	p.add(st.Muted.Render("Nothing is written until Step 4 has tested the pair and you confirm."))
+}
+
+// updateKey is update for a key rotation: the Confirm, c to copy the
+// public JWK Set.
+func (u *updateScreen) updateKey(msg tea.Msg) tea.Cmd {
+	kr := u.keyUpload()
+	switch msg := msg.(type) {
+	case formSubmittedMsg:
+		return kr.submit()
+	case tea.KeyPressMsg:
+		k := u.c.keys.forScreen(u.keys())
+		switch {
+		case key.Matches(msg, k.Open):
+			return openCmd(u.c.deps.OpenURL, u.c.deps.ConsoleURL)
+		case kr.key != nil && key.Matches(msg, k.Copy):
+			u.c.setNotice("Sent the public JWK Set to the clipboard (OSC 52, where the terminal allows it).")
+			return tea.SetClipboard(kr.key.JWKS)
+		case !pending(kr.f) && key.Matches(msg, k.Next) && kr.uploaded:
+			return goTo(stepTest)
+		case !pending(kr.f) && key.Matches(msg, k.Next):
+			return kr.ask()
+		}
+	case event:
+		return nil
+	}
+	return handleForm(kr.f, msg, kr.submit)
 }

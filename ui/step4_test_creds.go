@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -36,13 +37,18 @@ type testScreen struct {
 	written  bool
 	writeErr error
 	result   config.SaveResult
+	kw       *keyWait // a JWT app's new key, polled until accepted (jwt_key.go)
 }
 
 func newTestScreen(c *common) *testScreen { return &testScreen{base: base{c}} }
 
 func (t *testScreen) title() string { return "Step 4 · Test new credentials" }
 
-func (t *testScreen) busy() bool { return t.testing || t.writing }
+func (t *testScreen) busy() bool { return t.testing || t.writing || t.polling() }
+
+// polling says Step 4 waits for the server to accept a new key: the
+// spinner keeps turning, and the countdown with it.
+func (t *testScreen) polling() bool { return t.kw != nil && !t.tested && !t.kw.expired }
 
 func (t *testScreen) setSize(_, _ int) { t.c.fitForm(t.f) }
 
@@ -61,6 +67,12 @@ func (t *testScreen) enter() tea.Cmd {
 }
 
 func (t *testScreen) startTest() tea.Cmd {
+	if t.kw != nil {
+		if t.kw.expired {
+			t.kw.expired, t.kw.deadline = false, time.Now().Add(t.c.deps.Keys.wait())
+		}
+		return t.startKeyTest()
+	}
 	c := t.c
 	t.run = c.newRun()
 	t.testing, t.tested, t.f, t.declined, t.writeErr = true, false, nil, false, nil
@@ -73,6 +85,12 @@ func (t *testScreen) keys() screenKeys {
 	case !t.have, t.testing, t.writing:
 	case t.written:
 		s.next, s.nextLabel = true, "verify"
+	case t.kw != nil && !t.outcome.OK:
+		// A key the server refuses is never written: wait, or retry.
+		s.retry = t.kw.expired
+	case t.kw != nil:
+		s.write = true
+		s.next, s.nextLabel = pending(t.f), "answer"
 	default:
 		s.write, s.edit, s.retry = true, true, true
 		s.next, s.nextLabel = pending(t.f), "answer"
@@ -86,6 +104,17 @@ func (t *testScreen) keys() screenKeys {
 func (t *testScreen) update(msg tea.Msg) tea.Cmd {
 	c := t.c
 	switch msg := msg.(type) {
+	case keyReadyMsg:
+		*t = testScreen{base: t.base, clientID: t.c.tenant.Cerner.SystemApp.ClientID, have: true,
+			kw: &keyWait{c: t.c, key: msg.key, deadline: time.Now().Add(t.c.deps.Keys.wait())}}
+		return nil
+	case keyTestedMsg:
+		return t.keyTested(msg)
+	case keyRetryMsg:
+		if msg.run != t.run || t.kw == nil || t.kw.expired || t.tested {
+			return nil
+		}
+		return t.startKeyTest()
 	case credentialsMsg:
 		if t.have && t.clientID == msg.clientID && t.secret.Equal(msg.secret) {
 			return nil
@@ -174,6 +203,13 @@ func (t *testScreen) decide() tea.Cmd {
 	}
 	c.setNotice("")
 	t.writing, t.writeErr, c.writeInFlight = true, nil, true
+	if t.kw != nil {
+		if !t.outcome.OK {
+			t.writing, c.writeInFlight = false, false
+			return nil // a refused key is never written
+		}
+		return tea.Batch(writeKeyCmd(c.guard, c.deps.Keys.Write, c.tenant.Name, t.kw.key.KeyID), c.tick())
+	}
 	c.session.WroteAnyway = !t.outcome.OK
 	return tea.Batch(writeCmd(c.guard, c.deps.Write, c.tenant.Name, t.clientID, t.secret), c.tick())
 }
@@ -203,7 +239,13 @@ func (t *testScreen) view(p *page) {
 		return
 	}
 	p.add(st.Label.Render("Client ID      ") + t.clientID)
-	p.add(st.Label.Render("Client secret  ") + t.secret.Mask())
+	if t.kw != nil {
+		if t.viewKeyWait(p) {
+			return
+		}
+	} else {
+		p.add(st.Label.Render("Client secret  ") + t.secret.Mask())
+	}
 	if t.testing {
 		p.add(c.spin() + " requesting a token with the new pair (nothing written yet)…")
 		return

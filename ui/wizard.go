@@ -95,7 +95,11 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		c.spinner, cmd = c.spinner.Update(msg)
 		return cmd
 	case goToMsg:
-		return w.goTo(msg.to)
+		cmd := w.goTo(msg.to)
+		if pending(w.current().form()) {
+			w.followCursor() // a question below the fold (a long Summary) comes into view
+		}
+		return cmd
 	case openedMsg:
 		if msg.err != nil {
 			c.setError("Could not open a browser (" + msg.err.Error() + "): open the link yourself.")
@@ -118,7 +122,7 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 // broadcast hands an event to every screen, in step order.
 func (w *wizard) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
-	for id := stepDiagnose; id <= sideProvider; id++ {
+	for id := stepDiagnose; id <= lastScreen; id++ {
 		cmds = append(cmds, w.screens[id].update(msg))
 	}
 	if _, ok := msg.(configWrittenMsg); ok && w.quitAfterWrite {
@@ -168,7 +172,7 @@ func (w *wizard) quit() tea.Cmd {
 
 // goTo makes another screen current and starts what it needs.
 func (w *wizard) goTo(to screenID) tea.Cmd {
-	if to > lastStep && to != sideProvider {
+	if to > lastStep && to != sideProvider && to != sideRunAfter {
 		to = lastStep
 	}
 	w.cur = to
@@ -241,6 +245,9 @@ func (w *wizard) viewHeader() string {
 	at := min(w.cur, lastStep)
 	if w.cur == sideProvider {
 		at = stepDiagnose
+	}
+	if w.cur == sideRunAfter {
+		at = stepSummary
 	}
 	for s := stepDiagnose; s <= lastStep; s++ {
 		switch {

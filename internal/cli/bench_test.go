@@ -25,6 +25,9 @@ import (
 // probe.BenchmarkProbeHealthy, and config's load+edit+write is
 // config.BenchmarkLoadEditSave.
 
+// lastCPU is the user+system CPU time of execRusage's last child.
+var lastCPU time.Duration
+
 // execRusage runs the binary once and returns its wall time and peak RSS.
 func execRusage(b *testing.B, bin string, args ...string) (time.Duration, int64) {
 	b.Helper()
@@ -41,6 +44,7 @@ func execRusage(b *testing.B, bin string, args ...string) (time.Duration, int64)
 	if !ok {
 		b.Skip("no rusage on this platform")
 	}
+	lastCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return wall, maxrssBytes(ru)
 }
 
@@ -173,4 +177,89 @@ func maxrssBytes(ru *syscall.Rusage) int64 {
 		return int64(ru.Maxrss)
 	}
 	return int64(ru.Maxrss) * 1024
+}
+
+// jwtTenantYAML renders a private_key_jwt tenant in the ehr: shape.
+func jwtTenantYAML(name string, t config.Tenant) string {
+	sa := t.Cerner.SystemApp
+	return fmt.Sprintf("  %s:\n    ehr:\n      vendor: %s\n      base_url: %q\n      patients: [%q]\n      system_app:\n        client_id: %q\n        private_key_path: %q\n        key_id: %q\n        token_url: %q\n        scopes: %q\n        jwks_url: %q\n",
+		name, t.Vendor, t.Cerner.FHIRBaseURL, t.Cerner.TestPatientID, sa.ClientID, sa.PrivateKeyPath, sa.KeyID, sa.TokenURL, strings.Join(sa.Scopes, " "), sa.JWKSURL)
+}
+
+// BenchmarkProbeAllTenantsJWT is the JWT issue's scale target: `probe
+// --all-tenants` over 500 tenants, half of them private_key_jwt, spread
+// over 3 Cerner-like and 3 Epic-like sandboxes answering after 100 ms.
+// The real binary is exec'd on a one-tenant config and on the 500-tenant
+// one; per-extra-tenant-ms = (wall(500) - wall(1)) / 499 (target ≤ 2 ms),
+// maxrss-MB is the 500-tenant run's peak RSS (target ≤ 80 MB).
+//
+// Reproduce: go test -run '^$' -bench ProbeAllTenantsJWT -benchtime 3x ./internal/cli/
+func BenchmarkProbeAllTenantsJWT(b *testing.B) {
+	const perVendor, n = 3, 500
+	bin := buildBinary(b)
+	dir := b.TempDir()
+	var secretTenants, jwtTenants []config.Tenant
+	var cas []byte
+	for i := range 2 * perVendor {
+		vendor := sandbox.VendorCerner
+		if i >= perVendor {
+			vendor = sandbox.VendorEpic
+		}
+		srv := benchSandbox(b, sandbox.Options{Vendor: vendor, Latency: 100 * time.Millisecond})
+		ca, err := os.ReadFile(srv.Info().CAFile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cas = append(cas, ca...)
+		f, err := config.Load(srv.Info().ConfigFile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ten, err := f.Tenant("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if vendor == sandbox.VendorEpic {
+			jwtTenants = append(jwtTenants, ten)
+		} else {
+			secretTenants = append(secretTenants, ten)
+		}
+	}
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	caFile := write("cas.pem", string(cas))
+	oneCfg := write("one.yaml", "tenants:\n"+jwtTenantYAML("tenant-0", jwtTenants[0]))
+	var all strings.Builder
+	all.WriteString("tenants:\n")
+	for i := range n {
+		if i%2 == 0 {
+			all.WriteString(jwtTenantYAML(fmt.Sprintf("tenant-%d", i), jwtTenants[(i/2)%perVendor]))
+		} else {
+			all.WriteString(tenantYAML(fmt.Sprintf("tenant-%d", i), secretTenants[(i/2)%perVendor]))
+		}
+	}
+	allCfg := write("all.yaml", all.String())
+	var tOne, tAll, cpuAll time.Duration
+	var peak int64
+	for b.Loop() {
+		w1, _ := execRusage(b, bin, "probe", "--config", oneCfg, "--cacert", caFile)
+		wAll, rss := execRusage(b, bin, "probe", "--all-tenants", "--json", "--config", allCfg, "--cacert", caFile)
+		cpuAll += lastCPU
+		tOne += w1
+		tAll += wAll
+		peak = max(peak, rss)
+	}
+	// CPU time is what a loaded machine cannot hide: wall time there
+	// includes waiting for other processes.
+	b.ReportMetric(float64(cpuAll.Microseconds())/1000/float64(b.N)/float64(n), "cpu-ms/tenant")
+	perTenant := float64((tAll - tOne).Microseconds()) / 1000 / float64(b.N) / float64(n-1)
+	b.ReportMetric(perTenant, "per-extra-tenant-ms")
+	b.ReportMetric(float64(peak)/(1<<20), "maxrss-MB")
+	b.ReportMetric(float64(tOne.Milliseconds())/float64(b.N), "one-ms/op")
+	b.ReportMetric(float64(tAll.Milliseconds())/float64(b.N), "all-ms/op")
 }

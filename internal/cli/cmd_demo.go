@@ -10,7 +10,7 @@ import (
 )
 
 func newDemoCmd(io *IOStreams, g *globals) *cobra.Command {
-	var scenario string
+	var scenario, vendor string
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the wizard against the embedded sandbox; no credentials needed",
@@ -19,18 +19,26 @@ config file for it, and runs the wizard against it with TLS verified against the
 sandbox's CA. The Code Console link opens the sandbox's console, where the new
 secret is shown: the whole rotation, with no account anywhere.`,
 		Example: `  fhirdoctor demo
-  fhirdoctor demo --scenario access-denied`,
+  fhirdoctor demo --scenario access-denied
+  fhirdoctor demo --vendor epic   # starts on jwt-key-unknown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemo(cmd.Context(), io, g, scenario)
+			if scenario == "" {
+				scenario = "secret-rotated"
+				if vendor == sandbox.VendorEpic {
+					scenario = "jwt-key-unknown"
+				}
+			}
+			return runDemo(cmd.Context(), io, g, vendor, scenario)
 		},
 	}
-	cmd.Flags().StringVar(&scenario, "scenario", "secret-rotated", "sandbox scenario (see `fhirdoctor sandbox --help`)")
+	cmd.Flags().StringVar(&scenario, "scenario", "", "sandbox scenario (see `fhirdoctor sandbox --help`; default secret-rotated, or jwt-key-unknown for epic)")
+	cmd.Flags().StringVar(&vendor, "vendor", sandbox.VendorCerner, "server to imitate: cerner or epic")
 	return cmd
 }
 
-func runDemo(ctx context.Context, io *IOStreams, g *globals, scenario string) error {
-	if err := validScenario(scenario); err != nil {
+func runDemo(ctx context.Context, io *IOStreams, g *globals, vendor, scenario string) error {
+	if err := validScenario(vendor, scenario); err != nil {
 		return err
 	}
 	if !g.accessible && !io.Interactive() {
@@ -43,7 +51,10 @@ func runDemo(ctx context.Context, io *IOStreams, g *globals, scenario string) er
 	if err != nil {
 		return err
 	}
-	srv, err := sandbox.Start(sandbox.Options{Scenario: scenario, AutoApprove: true, ProviderRedirectURI: redirect})
+	// A staging copy of the config, so that the Summary's "What remains"
+	// shows the other place a regeneration breaks.
+	srv, err := sandbox.Start(sandbox.Options{Scenario: scenario, Vendor: vendor, AutoApprove: true, ProviderRedirectURI: redirect,
+		OtherEnvironments: []string{"staging"}})
 	if err != nil {
 		return fmt.Errorf("start sandbox: %w", err)
 	}

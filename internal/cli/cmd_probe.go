@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,7 +21,9 @@ type probeFlags struct {
 	allTenants bool
 	provider   bool
 	noBrowser  bool
-	fromEnv    bool
+	// keyUploadedAt is when the JWT app's public key was registered.
+	keyUploadedAt string
+	fromEnv       bool
 }
 
 func newProbeCmd(io *IOStreams, g *globals) *cobra.Command {
@@ -70,6 +73,7 @@ tenant, 6 token works but FHIR reads fail, 7 server outage, 130 interrupted.`,
 	fl.BoolVar(&f.allTenants, "all-tenants", false, "probe every tenant of the config concurrently; one table, then details (--json: an array)")
 	fl.BoolVar(&f.provider, "provider", false, "then sign in once to test the provider app (authorization code + PKCE) end to end")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "with --provider: print the sign-in URL instead of opening a browser")
+	fl.StringVar(&f.keyUploadedAt, "key-uploaded-at", "", "for JWT apps: when the public key was registered (RFC 3339 time, or how long ago: 20m); evidence that a refusal may be propagation")
 	fl.BoolVar(&f.fromEnv, "from-env", false, "no config file: read CERNER_BASE_URL, CERNER_CLIENT_ID, CERNER_CLIENT_SECRET, CERNER_TOKEN_URL and CERNER_SCOPES (for CI)")
 	return cmd
 }
@@ -138,6 +142,11 @@ func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) err
 		return newDiagnosisError(1, "%v", err)
 	}
 	opts.Only, opts.Skip = f.only, f.skip
+	if f.keyUploadedAt != "" {
+		if opts.KeyUploadedAt, err = parseUploadedAt(f.keyUploadedAt, time.Now()); err != nil {
+			return err
+		}
+	}
 	progress, stop := g.progress(io)
 	r, err := probe.Run(ctx, opts, progress)
 	stop()
@@ -157,4 +166,19 @@ func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) err
 		return err
 	}
 	return newDiagnosisError(probe.ExitCode(r.Diagnosis.Top), "diagnosis: %s", r.Diagnosis.Top)
+}
+
+// parseUploadedAt reads --key-uploaded-at: an RFC 3339 time, or a duration
+// meaning that long before now.
+func parseUploadedAt(v string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		if t.After(now.Add(time.Minute)) {
+			return time.Time{}, fmt.Errorf("--key-uploaded-at %s is in the future", v)
+		}
+		return t, nil
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("--key-uploaded-at %q: give an RFC 3339 time (2026-12-01T09:30:00Z) or how long ago (20m, 3h)", v)
 }

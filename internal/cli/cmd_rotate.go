@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
 	"github.com/fhirdoctor/fhirdoctor/ui"
@@ -22,8 +24,15 @@ type rotateFlags struct {
 	skipVerify  bool
 	yes         bool
 	noBackup    bool
+	// also are other places to write the same pair to (--also ENV|TENANT).
+	also []string
+	// then are commands to run after the verified write.
+	then        []string
+	thenTimeout time.Duration
 	// secretArg exists only to refuse it with the reason (see below).
 	secretArg string
+	// JWT apps (cmd_rotate_key.go).
+	key keyRotateFlags
 }
 
 // errSecretArg explains why there is no --client-secret flag.
@@ -39,14 +48,37 @@ requests a token with it, and only if that works shows the redacted diff, asks f
 confirmation and writes the config file atomically, with a backup and an audit line.
 
 Nothing is written when the new pair is rejected; the exit code says why
-(3 credentials rejected, 4 blocked before the OAuth server, 5 scope or tenant, ...).`,
+(3 credentials rejected, 4 blocked before the OAuth server, 5 scope or tenant, ...).
+
+After the write it lists what remains: other tenants and other environments'
+files (.settings.<env>/config.yaml) with the same client id, now stale; the
+backend's cached token; values to update by hand. --also writes the same pair
+to another tenant of this file or to an environment's file, with the same
+guarantees. --then runs a command in the backend root once everything is
+written and verified (restart the backend, run its tests); a failing one
+makes the exit code 8.
+
+For a JWT app (private_key_path + key_id), --new-key makes a key pair, prints the
+public key to upload, polls the token endpoint with it until the server accepts it
+(--wait), and only then writes private_key_path and key_id. The old key file is kept.
+When --wait ends first: exit 3, config untouched, and the --adopt-key command that
+resumes without minting another key.`,
 		Example: `  pbpaste | fhirdoctor rotate --client-secret-stdin --yes
+  fhirdoctor rotate --new-key --yes                      # a JWT app: new key pair, upload, wait, write
+  fhirdoctor rotate --adopt-key keys/20261201-AbC.pem --kid 20261201-AbC --wait 1h
   fhirdoctor rotate --client-id 11111111-2222-4333-8444-555555555555 --client-secret-stdin < new-secret.txt --yes
-  FHIRDOCTOR_CLIENT_SECRET=... fhirdoctor rotate --yes`,
+  FHIRDOCTOR_CLIENT_SECRET=... fhirdoctor rotate --yes
+  fhirdoctor rotate --client-secret-stdin --yes --also staging --then 'npm run test:cerner'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("client-secret") {
 				return errSecretArg
+			}
+			if f.key.newKey || f.key.adoptKey != "" {
+				return runRotateKey(cmd.Context(), io, g, f)
+			}
+			if err := f.key.onlyWithKey(cmd); err != nil {
+				return err
 			}
 			return runRotate(cmd.Context(), io, g, f)
 		},
@@ -57,6 +89,10 @@ Nothing is written when the new pair is rejected; the exit code says why
 	fl.BoolVar(&f.skipVerify, "skip-verify", false, "write without testing the new pair first")
 	fl.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
 	fl.BoolVar(&f.noBackup, "no-backup", false, "do not keep a config.yaml.bak.<time> copy")
+	f.key.addFlags(fl)
+	fl.StringArrayVar(&f.also, "also", nil, "also write the new pair to `ENV|TENANT`: every tenant of that environment's file with this client id, or that tenant of this file (repeatable)")
+	fl.StringArrayVar(&f.then, "then", nil, "after a verified write, run `CMD` with sh -c in the backend root (repeatable; a failure exits 8)")
+	fl.DurationVar(&f.thenTimeout, "then-timeout", afterwrite.DefaultTimeout, "time limit of each --then command")
 	fl.StringVar(&f.secretArg, "client-secret", "", "")
 	_ = fl.MarkHidden("client-secret")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -112,6 +148,17 @@ func readLine(r io.Reader) (string, error) {
 }
 
 func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) error {
+	if len(f.then) > 0 && f.skipVerify {
+		return errors.New("--then runs only after a verified write: drop --skip-verify, or run the command yourself")
+	}
+	if f.thenTimeout <= 0 {
+		return fmt.Errorf("--then-timeout must be positive, got %s", f.thenTimeout)
+	}
+	for _, c := range f.then {
+		if strings.TrimSpace(c) == "" {
+			return errors.New("--then: empty command")
+		}
+	}
 	file, tenant, err := g.loadTenant(io)
 	if err != nil {
 		return err
@@ -122,9 +169,14 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 	// A secret that lives in the process environment cannot be written:
 	// say so before asking for the new one.
 	if app := tenant.Cerner.SystemApp; app.AuthMethod() == config.AuthPrivateKeyJWT {
-		return fmt.Errorf("tenant %s's system app authenticates with private_key_jwt (key_id %s), not a client secret: there is no secret to rotate", tenant.Name, app.KeyID)
+		return fmt.Errorf("tenant %s's system app authenticates with private_key_jwt (key_id %s), not a client secret: there is no secret to rotate; rotate its key with `fhirdoctor rotate --new-key`", tenant.Name, app.KeyID)
 	}
 	if err := file.CheckWritable(tenant.Name, tenant.Cerner.SystemApp.Key("client_secret")); err != nil {
+		return err
+	}
+	// Every --also target is found and checked before anything is written.
+	targets, err := resolveAlso(io, file, tenant, f.also)
+	if err != nil {
 		return err
 	}
 	secret, err := readSecret(ctx, io, f.secretStdin, g.accessible)
@@ -144,6 +196,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 
 	verification := "skipped"
 	var granted []string
+	var lifetime time.Duration
 	if !f.skipVerify {
 		opts := g.probeOptions(file, tenant)
 		out := probe.RequestToken(ctx, opts, clientID, secret)
@@ -164,6 +217,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		}
 		verification = "passed"
 		granted = out.Granted
+		lifetime = time.Duration(out.ExpiresIn) * time.Second
 		fmt.Fprintf(io.Err, "✓ the new credentials work: token granted (expires in %ds)\n", out.ExpiresIn)
 	}
 
@@ -172,13 +226,13 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		return err
 	}
 	fmt.Fprint(io.Out, preview.Diff())
-	targets := strings.Join(preview.Files(), " and ")
+	files := strings.Join(preview.Files(), " and ")
 
 	if !f.yes {
 		if !io.Interactive() {
-			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes", targets)
+			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes", files)
 		}
-		ok, err := ui.Confirm(ctx, io.In, io.Err, fmt.Sprintf("Write these changes to %s?", targets), g.accessible)
+		ok, err := ui.Confirm(ctx, io.In, io.Err, fmt.Sprintf("Write these changes to %s?", files), g.accessible)
 		if err != nil {
 			return err
 		}
@@ -210,5 +264,23 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 	if verification == "skipped" {
 		fmt.Fprintln(io.Out, "  ! not verified (--skip-verify): run `fhirdoctor probe`")
 	}
-	return nil
+	if err := checkWritten(file.Path(), file.Environment(), tenant.Name, clientID, secret); err != nil {
+		return err
+	}
+
+	rot := rotated{
+		file: file.Path(), env: file.Environment(), tenant: tenant.Name,
+		oldClientID: old.ClientID, clientID: clientID,
+		oldSecret: old.ClientSecret, secret: secret, lifetime: lifetime,
+	}
+	alsoErr := writeAlso(ctx, io, g, f, rot, file, targets)
+	rem := rot.remains(io)
+	printRemains(io, rem)
+	if alsoErr != nil {
+		if len(f.then) > 0 {
+			fmt.Fprintf(io.Err, "Not running --then: not every place was written.\n")
+		}
+		return alsoErr
+	}
+	return runThen(ctx, io, g, rot, rem, f.then, f.thenTimeout)
 }

@@ -16,6 +16,8 @@ import (
 
 type sandboxFlags struct {
 	scenario    string
+	vendor      string
+	propagation time.Duration
 	addr        string
 	latency     time.Duration
 	autoApprove bool
@@ -33,9 +35,18 @@ func newSandboxCmd(io *IOStreams) *cobra.Command {
 authorize flow and a simulated Code Console on loopback, over TLS with a CA it
 generates. It writes a ready config file whose credentials match the scenario.
 
-Scenarios:
-` + scenarioHelp(),
+With --vendor epic it serves an Epic-like server instead: SMART Backend Services only
+(private_key_jwt, RS384/ES384), every client failure answered
+{"error":"invalid_client","error_description":null}, a console whose /jwks registers
+the app's public keys (each accepted --propagation after it is registered), and a
+config whose ehr: tenant signs with a key generated beside it.
+
+Scenarios (--vendor cerner, the default):
+` + scenarioHelp(sandbox.VendorCerner) + `
+Scenarios (--vendor epic):
+` + scenarioHelp(sandbox.VendorEpic),
 		Example: `  fhirdoctor sandbox --scenario access-denied
+  fhirdoctor sandbox --vendor epic --scenario jwt-key-unknown
   fhirdoctor sandbox --json   # one JSON line: urls, ca_file, config_file`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -43,7 +54,9 @@ Scenarios:
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.scenario, "scenario", "healthy", "what the sandbox does (see above)")
+	fl.StringVar(&f.scenario, "scenario", "", "what the sandbox does (see above; default: healthy, or jwt-healthy for epic)")
+	fl.StringVar(&f.vendor, "vendor", sandbox.VendorCerner, "server to imitate: cerner or epic")
+	fl.DurationVar(&f.propagation, "propagation", sandbox.DefaultPropagation, "how long a newly registered public key takes to be accepted (0: at once)")
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen address of the TLS host, HOST:PORT (loopback only)")
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every answer")
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "the provider authorize page approves at once (headless tests)")
@@ -57,25 +70,42 @@ Scenarios:
 // terminal's edge back to the left margin, which breaks a table apart.
 const helpWidth = 76
 
-// scenarioHelp lists the scenarios as a table whose descriptions wrap under
-// themselves.
-func scenarioHelp() string {
+// scenarioHelp lists a vendor's scenarios as a table whose descriptions
+// wrap under themselves.
+func scenarioHelp(vendor string) string {
 	var b strings.Builder
-	for _, s := range sandbox.Scenarios() {
+	for _, s := range sandbox.ScenariosFor(vendor) {
 		b.WriteString(report.Wrap(fmt.Sprintf("  %-24s ", s.Name), s.Description, strings.Repeat(" ", 27), helpWidth) + "\n")
 	}
 	return b.String()
 }
 
-func validScenario(name string) error {
+func validScenario(vendor, name string) error {
+	switch vendor {
+	case sandbox.VendorCerner, sandbox.VendorEpic:
+	default:
+		return fmt.Errorf("--vendor %q: choose cerner or epic", vendor)
+	}
+	if name == "" {
+		return nil
+	}
 	var names []string
-	for _, s := range sandbox.Scenarios() {
+	for _, s := range sandbox.ScenariosFor(vendor) {
 		if s.Name == name {
 			return nil
 		}
 		names = append(names, s.Name)
 	}
-	return fmt.Errorf("unknown scenario %q: choose one of %s", name, strings.Join(names, ", "))
+	return fmt.Errorf("unknown scenario %q for --vendor %s: choose one of %s", name, vendor, strings.Join(names, ", "))
+}
+
+// propagationOption maps the flag (0 = at once) to sandbox.Options (0 =
+// the default, negative = at once).
+func propagationOption(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 // loopbackAddr refuses to serve the sandbox's fake credentials and console
@@ -95,7 +125,7 @@ func loopbackAddr(addr string) error {
 }
 
 func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
-	if err := validScenario(f.scenario); err != nil {
+	if err := validScenario(f.vendor, f.scenario); err != nil {
 		return err
 	}
 	if err := loopbackAddr(f.addr); err != nil {
@@ -103,6 +133,8 @@ func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
 	}
 	srv, err := sandbox.Start(sandbox.Options{
 		Scenario:    f.scenario,
+		Vendor:      f.vendor,
+		Propagation: propagationOption(f.propagation),
 		Addr:        f.addr,
 		Latency:     f.latency,
 		AutoApprove: f.autoApprove,
@@ -125,7 +157,7 @@ func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
 		if info.EnvFile != "" {
 			envLine = "\n  .env file     " + info.EnvFile
 		}
-		fmt.Fprintf(io.Out, `fhirdoctor sandbox · scenario %s
+		fmt.Fprintf(io.Out, `fhirdoctor sandbox · %s · scenario %s
 
   FHIR base     %s
   token URL     %s
@@ -136,7 +168,7 @@ func runSandbox(ctx context.Context, io *IOStreams, f *sandboxFlags) error {
 
 Try: fhirdoctor probe --config %s --cacert %s
 Serving until interrupted (ctrl+c).
-`, info.Scenario, info.FHIRBaseURL, info.TokenURL, info.AuthorizeURL, info.ConsoleURL, info.CAFile, info.ConfigFile, envLine, info.ConfigFile, info.CAFile)
+`, info.Vendor, info.Scenario, info.FHIRBaseURL, info.TokenURL, info.AuthorizeURL, info.ConsoleURL, info.CAFile, info.ConfigFile, envLine, info.ConfigFile, info.CAFile)
 	}
 	<-ctx.Done()
 	// Interrupting is how a sandbox stops; the deferred Close removes its

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
 	"github.com/fhirdoctor/fhirdoctor/ui"
@@ -65,7 +66,16 @@ func wizardOutcome(s ui.Session) error {
 	if latest == nil {
 		return fmt.Errorf("quit before the diagnosis finished: %w", ui.ErrInterrupted)
 	}
-	return newDiagnosisError(probe.ExitCode(latest.Diagnosis.Top), "wizard: %s", latest.Diagnosis.Top)
+	code := probe.ExitCode(latest.Diagnosis.Top)
+	if code == 0 {
+		for _, r := range s.Then {
+			if !r.OK() {
+				// Written and verified, but a command run after failed.
+				return &thenFailedError{command: r.Command, outcome: r.Outcome()}
+			}
+		}
+	}
+	return newDiagnosisError(code, "wizard: %s", latest.Diagnosis.Top)
 }
 
 // wizardBackend gives the wizard its operations on one loaded config file.
@@ -84,6 +94,14 @@ type wizardBackend struct {
 	// secret fingerprint, so the audit line can say whether a write was
 	// verified or written anyway.
 	tested map[string]bool
+	// keys are the key pairs made for a JWT app's rotation, by kid.
+	keys map[string]*jwtauth.Key
+	// keyWait bounds Step 4's wait for a new key (0: the wizard's default).
+	keyWait time.Duration
+	// lifetime is each tested pair's token expires_in, and last the
+	// rotation the last write made: what "What remains" measures.
+	lifetime map[string]int
+	last     *rotated
 }
 
 func pairKey(clientID string, s config.Secret) string { return clientID + " " + s.Fingerprint() }
@@ -113,6 +131,10 @@ func (w *wizardBackend) deps() ui.Deps {
 			out := probe.RequestToken(ctx, w.probeOptions(t), clientID, secret)
 			w.mu.Lock()
 			w.tested[pairKey(clientID, secret)] = out.OK
+			if w.lifetime == nil {
+				w.lifetime = map[string]int{}
+			}
+			w.lifetime[pairKey(clientID, secret)] = out.ExpiresIn
 			w.mu.Unlock()
 			return out
 		},
@@ -123,6 +145,8 @@ func (w *wizardBackend) deps() ui.Deps {
 		OpenURL:           browserOpener(w.io.Getenv),
 		SaveReport:        w.saveReport,
 		Version:           versionString(),
+		Keys:              w.keyDeps(),
+		After:             w.afterDeps(),
 	}
 }
 
@@ -152,6 +176,7 @@ func (w *wizardBackend) write(tenant, clientID string, secret config.Secret) (co
 	if err != nil {
 		return res, err
 	}
+	w.recordWrite(old, clientID, secret)
 	verification := "not tested"
 	if ok, tested := w.tested[pairKey(clientID, secret)]; tested {
 		verification = map[bool]string{true: "passed", false: "failed, written anyway"}[ok]

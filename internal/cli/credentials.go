@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/fhirdoctor/fhirdoctor/config"
 )
 
@@ -9,6 +11,11 @@ import (
 // the secret in the YAML or on its .env line. Use a Clone of the file to
 // preview.
 func setCredentials(f *config.File, t config.Tenant, clientID string, secret config.Secret) (*config.CredentialEdit, error) {
+	if app := t.Cerner.SystemApp; app.AuthMethod() == config.AuthPrivateKeyJWT {
+		// A secret written next to a key would never be used (the key wins):
+		// the write would look like a rotation and change nothing.
+		return nil, fmt.Errorf("tenant %s's system app signs JWTs (private_key_jwt, key_id %s): it has no secret to write; rotate its key with `fhirdoctor rotate --new-key`", t.Name, app.KeyID)
+	}
 	return f.StageCredentials(t, clientID, secret)
 }
 

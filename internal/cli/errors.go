@@ -36,6 +36,17 @@ func interrupted(ctx context.Context) error {
 	return nil
 }
 
+// thenFailedError: the config is written and verified, but a command run
+// after the write (--then) failed. Exit code 8.
+type thenFailedError struct {
+	command string // scrubbed
+	outcome string
+}
+
+func (e *thenFailedError) Error() string {
+	return fmt.Sprintf("the config is written and verified, but `%s` failed (%s)", e.command, e.outcome)
+}
+
 // errSilent is returned by commands that already told the user everything.
 var errSilent = errors.New("silent")
 

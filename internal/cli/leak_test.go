@@ -170,7 +170,42 @@ func (l *leakScan) needles() []needle {
 	for _, tok := range tokens {
 		out = append(out, needle{"access token", tok})
 	}
+	for _, key := range l.privateKeyFiles() {
+		b, err := os.ReadFile(key)
+		if err != nil {
+			l.t.Errorf("read %s: %v", key, err)
+			continue
+		}
+		for _, line := range pemLines(string(b)) {
+			out = append(out, needle{"line of a private key", line})
+		}
+	}
 	return append(out, needle{"a default sandbox secret", defaultSecretPrefix})
+}
+
+// privateKeyFiles are the PEM private keys in the scan's directories: the
+// sandbox's app key and every key rotate made. Called with l.mu held.
+func (l *leakScan) privateKeyFiles() []string {
+	var keys []string
+	for _, dir := range l.dirs {
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && isPrivateKeyFile(path) {
+				keys = append(keys, path)
+			}
+			return nil
+		})
+	}
+	return keys
+}
+
+// isPrivateKeyFile: a .pem holding a private key, which may hold key
+// material (and must be 0600).
+func isPrivateKeyFile(path string) bool {
+	if !strings.HasSuffix(path, ".pem") {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), "PRIVATE KEY-----")
 }
 
 // check searches every output and every file of the scan's directories,
@@ -209,6 +244,16 @@ func (l *leakScan) check() {
 		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
+			}
+			if isPrivateKeyFile(path) {
+				st, err := os.Stat(path)
+				if err != nil {
+					return err
+				}
+				if st.Mode().Perm() != 0o600 {
+					t.Errorf("private key %s has mode %v, want 0600", path, st.Mode().Perm())
+				}
+				return nil
 			}
 			if isConfigOrBackup(d.Name()) {
 				st, err := os.Stat(path)
@@ -273,6 +318,8 @@ func TestLeakScan(t *testing.T) {
 		{"demo-error-paths", leakDemo},
 		{"wizard-frames", leakWizard},
 		{"accessible-flow", leakAccessible},
+		{"epic-probe-report", leakEpic},
+		{"epic-rotate-key", leakEpicRotate},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -685,15 +732,35 @@ func leakWizard(l *leakScan) {
 	d.key("enter")
 	d.waitFor("passed")
 	d.key("enter")
-	d.waitFor("remains")
+	// Run after writing: a command that prints the config, and so the new
+	// secret (shell builtins only: the test gives it no PATH). What the
+	// frames, the report and the audit log hold of it is its fingerprint.
+	d.waitFor("Run a command now")
+	d.key("y")
+	d.waitFor("Runs with sh -c")
+	d.paste(`while IFS= read -r l; do echo "$l"; done < "$FHIRDOCTOR_CONFIG"`)
+	d.key("enter")
+	d.waitFor("now?")
+	d.key("y")
+	d.waitFor("exit 0 in")
+	d.key("enter")
+	d.waitFor("Save the report?")
 	d.key("r")
 	d.waitFor("Report saved")
 	d.key("q")
 	if s := d.final().Session(); !s.Written() || s.NewFingerprint != config.Fingerprint(canary) {
 		t.Errorf("the wizard did not write the canary: written=%v new=%s", s.Written(), s.NewFingerprint)
 	}
-	if _, err := os.Stat(reportPath); err != nil {
+	rep, err := os.ReadFile(reportPath)
+	if err != nil {
 		t.Errorf("no saved report to scan: %v", err)
+	}
+	if !strings.Contains(string(rep), "## After the write") || !strings.Contains(string(rep), "client_secret: \""+config.Fingerprint(canary)) {
+		t.Errorf("the report lacks the command's output with the secret's fingerprint")
+	}
+	audit, err := os.ReadFile(filepath.Join(filepath.Dir(srv.Info().ConfigFile), config.AuditFileName))
+	if err != nil || !strings.Contains(string(audit), `"action":"then"`) {
+		t.Errorf("the audit log lacks the command: %v", err)
 	}
 	l.add("wizard frames", d.seen.String())
 	l.add("wizard stdout", out.String())
@@ -726,6 +793,7 @@ func leakAccessible(l *leakScan) {
 		"y",                     // write
 		"",                      // Step 4: continue
 		"",                      // Step 5: continue
+		"n",                     // no command to run after writing
 		"y",                     // save the report
 	}, "\n") + "\n"
 	var out bytes.Buffer
@@ -823,4 +891,48 @@ func loopbackAlias(t *testing.T) (host, ip string) {
 		}
 	}
 	return name, addrs[0]
+}
+
+// leakEpic: probe (text, --json, -v) and report for every --vendor epic
+// scenario: the key file's lines and the assertion (a JWT) must be nowhere.
+func leakEpic(l *leakScan) {
+	for _, sc := range sandbox.ScenariosFor(sandbox.VendorEpic) {
+		srv := l.sandbox(sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: sc.Name})
+		for _, mode := range [][]string{nil, {"--json"}, {"-v"}} {
+			if _, _, code := l.run(nil, "", append(sandboxArgs(srv, "probe"), mode...)...); code == 1 {
+				l.t.Errorf("%s %v: exit 1, the scenario did not run", sc.Name, mode)
+			}
+		}
+		l.run(nil, "", append(sandboxArgs(srv, "report"), "-o", filepath.Join(l.tempDir(), "report.md"))...)
+	}
+}
+
+// leakEpicRotate: rotate --new-key that times out, then --adopt-key once
+// the key is registered, then probe with the new key.
+func leakEpicRotate(l *leakScan) {
+	srv := l.sandbox(sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown", Propagation: -1})
+	keyDir := l.tempDir()
+	_, errOut, code := l.run(nil, "", append(sandboxArgs(srv, "rotate"), "--new-key", "--key-dir", keyDir, "--yes", "--wait", "100ms", "--poll-interval", "20ms")...)
+	if code != 3 {
+		l.t.Fatalf("rotate --new-key: exit %d", code)
+	}
+	m := regexp.MustCompile(`--adopt-key (\S+) --kid (\S+)`).FindStringSubmatch(errOut)
+	if m == nil {
+		l.t.Fatal("no resume command")
+	}
+	jwks, err := os.ReadFile(strings.TrimSuffix(m[1], ".pem") + ".jwks.json")
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	resp, err := http.Post(srv.Info().ConsoleURL+"/jwks", "application/json", bytes.NewReader(jwks))
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, _, code := l.run(nil, "", append(sandboxArgs(srv, "rotate"), "--adopt-key", m[1], "--kid", m[2], "--yes", "--poll-interval", "20ms")...); code != 0 {
+		l.t.Fatalf("rotate --adopt-key: exit %d", code)
+	}
+	if _, _, code := l.run(nil, "", append(sandboxArgs(srv, "probe"), "-v")...); code != 0 {
+		l.t.Errorf("probe with the new key: exit %d", code)
+	}
 }

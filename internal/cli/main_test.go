@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -44,6 +45,8 @@ func TestScripts(t *testing.T) {
 			"regenerate": cmdRegenerate,
 			"nosecret":   cmdNoSecret,
 			"jsonvalid":  cmdJSONValid,
+			"envlayout":  cmdEnvLayout,
+			"exitcode":   cmdExitCode,
 			"secretenv":  cmdSecretEnv,
 		},
 	})
@@ -57,7 +60,7 @@ var (
 
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [shape=current|legacy|ehr] [secret-in=yaml|dotenv] [hostile=MODE]")
+		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [shape=current|legacy|ehr] [secret-in=yaml|dotenv] [vendor=epic] [propagation=D] [hostile=MODE]")
 	}
 	opts := sandbox.Options{Scenario: args[0], Dir: ts.MkAbs("sandbox")}
 	for _, a := range args[1:] {
@@ -68,6 +71,12 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			opts.ClientSecret = strings.TrimPrefix(a, "secret=")
 		case strings.HasPrefix(a, "hostile="):
 			opts.Hostile = strings.TrimPrefix(a, "hostile=")
+		case strings.HasPrefix(a, "vendor="):
+			opts.Vendor = strings.TrimPrefix(a, "vendor=")
+		case strings.HasPrefix(a, "propagation="):
+			d, err := time.ParseDuration(strings.TrimPrefix(a, "propagation="))
+			ts.Check(err)
+			opts.Propagation = propagationOption(d)
 		case strings.HasPrefix(a, "shape="):
 			opts.ConfigShape = strings.TrimPrefix(a, "shape=")
 		case strings.HasPrefix(a, "secret-in="):
@@ -88,6 +97,7 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("CONSOLE", info.ConsoleURL)
 	ts.Setenv("FHIR", info.FHIRBaseURL)
 	ts.Setenv("CLIENT_ID", srv.ClientID())
+	ts.Setenv("KEYFILE", srv.EpicKeyPath())
 	ts.Setenv("TOKEN_URL", info.TokenURL)
 	ts.Setenv("SCOPES", sandbox.ConfiguredScopes)
 	ts.Setenv("ENVFILE", info.EnvFile)
@@ -157,11 +167,18 @@ func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
 			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(srv.ClientID())+":"+url.QueryEscape(s))))
 	}
 	needles = append(needles, srv.IssuedTokens()...)
+	if p := srv.EpicKeyPath(); p != "" {
+		needles = append(needles, pemLines(ts.ReadFile(p))...)
+	}
 	hay := map[string]string{"stdout": ts.ReadFile("stdout"), "stderr": ts.ReadFile("stderr")}
 	for _, f := range args {
 		hay[f] = ts.ReadFile(f)
 	}
 	for name, text := range hay {
+		// A client assertion is a JWT nobody registered: any JWT is a leak.
+		if jwtShaped.MatchString(text) {
+			ts.Fatalf("%s holds a JWT", name)
+		}
 		for _, n := range needles {
 			if n != "" && strings.Contains(text, n) {
 				// Never print the needle itself: that would be the leak.
@@ -169,4 +186,15 @@ func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		}
 	}
+}
+
+// pemLines are the base64 lines of a PEM file: the key material.
+func pemLines(pem string) []string {
+	var out []string
+	for _, l := range strings.Split(pem, "\n") {
+		if len(l) >= 20 && !strings.HasPrefix(l, "-----") {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -95,3 +95,48 @@ func TestReportGolden(t *testing.T) {
 		})
 	}
 }
+
+// normalizeJWT also masks what changes with every key and assertion: the
+// thumbprints, the jti, the times in claims and registrations.
+func normalizeJWT(s string) string {
+	for _, r := range []struct{ re, repl string }{
+		{`thumbprint( \(RFC 7638, SHA-256\))? [A-Za-z0-9_-]{43}`, "thumbprint${1} THUMBPRINT"},
+		{`private key's [A-Za-z0-9_-]{43}`, "private key's THUMBPRINT"},
+		{`jti [A-Za-z0-9_-]{22}`, "jti JTI"},
+		{`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`, "TIME"},
+		{`valid until \d\d:\d\d:\d\dZ`, "valid until TIME"},
+		{`registered D ago`, "registered D ago"},
+		{`\(D ago\)`, "(D ago)"},
+	} {
+		s = regexp.MustCompile(r.re).ReplaceAllString(s, r.repl)
+	}
+	return s
+}
+
+// TestReportGoldenEpic renders the report of every --vendor epic scenario:
+// the top cause and exit code each must give, with the decoded assertion
+// and never the key or the assertion itself.
+func TestReportGoldenEpic(t *testing.T) {
+	for _, tc := range []struct {
+		scenario string
+		code     int
+	}{
+		{"jwt-healthy", 0}, {"jwt-key-unknown", 3}, {"jwt-key-mismatch", 3},
+		{"jwt-alg-unsupported", 3}, {"jwt-key-propagating", 3}, {"jwks-unreachable", 3},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: tc.scenario})
+			info := srv.Info()
+			outFile := filepath.Join(t.TempDir(), "report")
+			_, errOut, code := runCLI(t, nil, "", "report", "--config", info.ConfigFile, "--cacert", info.CAFile, "--format", "markdown", "-o", outFile)
+			if code != tc.code {
+				t.Fatalf("exit code %d, want %d: %s", code, tc.code, errOut)
+			}
+			b, _ := os.ReadFile(outFile)
+			assertNoSecret(t, srv, string(b), errOut)
+			assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, string(b), errOut)
+			golden(t, "report-epic-"+tc.scenario+".md", normalizeReport(normalizeJWT(string(b)), filepath.Dir(info.ConfigFile)))
+		})
+	}
+}

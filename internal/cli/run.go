@@ -44,6 +44,10 @@ func exitCode(err error) int {
 	if errors.As(err, &diag) {
 		return diag.code
 	}
+	var then *thenFailedError
+	if errors.As(err, &then) {
+		return 8
+	}
 	var nf *config.NotFoundError
 	if errors.As(err, &nf) {
 		return 1

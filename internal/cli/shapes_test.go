@@ -186,17 +186,16 @@ func TestShapesWizard(t *testing.T) {
 	}
 }
 
-// TestJWTAppTokenSkipped: until fhirdoctor signs client assertions, a
-// private_key_jwt app's token check is skipped with the reason, and the run
-// is not an error; the diagnosis says the credentials were not tested.
-func TestJWTAppTokenSkipped(t *testing.T) {
+// TestJWTAppWithAnUnusableKey: a private_key_jwt app in the ehr: shape
+// whose key file is not a key: the key check says so precisely, the token
+// request is not sent, and the run is a config error (exit 1).
+func TestJWTAppWithAnUnusableKey(t *testing.T) {
 	srv := startSandbox(t, sandbox.Options{Scenario: "healthy"})
 	info := srv.Info()
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	// The file's content is not read yet; its existence is validated.
 	if err := os.WriteFile(filepath.Join(dir, "keys", "app.pem"), []byte("not a key\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -208,10 +207,10 @@ func TestJWTAppTokenSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errOut, code := runCLI(t, nil, "", "probe", "--config", cfg, "--cacert", info.CAFile)
-	if code != 0 {
+	if code != 1 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	for _, want := range []string{"private_key_jwt key k1", "- token ", "private_key_jwt (key_id k1); fhirdoctor cannot test that yet", "Diagnosis: ok as far as checked"} {
+	for _, want := range []string{"private_key_jwt with kid k1", "is not a PEM private key", "private-key-unreadable"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("probe output lacks %q:\n%s", want, out)
 		}

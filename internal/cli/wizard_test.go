@@ -99,6 +99,7 @@ func TestAccessibleAgainstSandbox(t *testing.T) {
 		"yes",                   // write
 		"",                      // Step 4: continue
 		"",                      // Step 5: continue
+		"n",                     // no command to run after writing
 		"y",                     // save the report
 	}, "\n") + "\n"
 	var out bytes.Buffer

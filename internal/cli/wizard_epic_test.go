@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/fhirdoctor/fhirdoctor/sandbox"
+	"github.com/fhirdoctor/fhirdoctor/ui"
+)
+
+// TestWizardDiagnosesEpic: the wizard's Diagnose screen, wired as main
+// wires it, shows the same top cause for every --vendor epic scenario as
+// probe --json and the report do; each screen is a golden (100x60, no
+// colour), with ports, timings, thumbprints and times masked.
+func TestWizardDiagnosesEpic(t *testing.T) {
+	for _, tc := range []struct{ scenario, top string }{
+		{"jwt-healthy", "No problem found"},
+		{"jwt-key-unknown", "Diagnosis jwt-key-unknown"},
+		{"jwt-key-mismatch", "Diagnosis jwt-key-mismatch"},
+		{"jwt-alg-unsupported", "Diagnosis jwt-alg-unsupported"},
+		{"jwt-key-propagating", "Diagnosis jwt-key-propagating"},
+		{"jwks-unreachable", "Diagnosis jwks-unreachable"},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: tc.scenario})
+			w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+			d := startWizard(t, w, ui.Options{})
+			d.waitFor(tc.top) // the final verdict, not a check still running
+			if err := d.tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			fm, ok := d.tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(ui.Model)
+			if !ok {
+				t.Fatal("final model is not a ui.Model")
+			}
+			var b bytes.Buffer
+			pw := &colorprofile.Writer{Forward: &b, Profile: colorprofile.NoTTY}
+			_, _ = pw.WriteString(fm.View().Content)
+			screen := b.String()
+			assertNoSecret(t, srv, d.seen.String(), screen)
+			assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.seen.String())
+			if !strings.Contains(screen, tc.top) {
+				t.Errorf("the final screen lacks %q", tc.top)
+			}
+			// Temporary paths are cut to the screen's width at a place that
+			// depends on their random part.
+			screen = regexp.MustCompile(`/tmp/\S*`).ReplaceAllString(normalizeJWT(screen), "$$TMP")
+			// Columns are padded to the width of durations that vary.
+			screen = regexp.MustCompile(` {2,}`).ReplaceAllString(normalizeReport(screen, "/nonexistent"), "  ")
+			golden(t, "wizard-epic-"+tc.scenario+".txt", screen)
+		})
+	}
+}

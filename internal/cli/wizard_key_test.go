@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/sandbox"
+	"github.com/fhirdoctor/fhirdoctor/ui"
+)
+
+// TestWizardRotatesKey drives the real wizard through a JWT app's key
+// rotation against the Epic-like sandbox: Option A "Rotate the key", Step 3
+// shows the public key to upload (the test uploads it through the console,
+// as a user would in the portal), Step 4 waits until the server accepts it,
+// then the write, and Step 5 verifies with the new key. The old key file
+// stays; no frame holds key material or a JWT.
+func TestWizardRotatesKey(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown", Propagation: -1})
+	info := srv.Info()
+	oldKey := srv.EpicKeyPath()
+	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+	d := startWizard(t, w, ui.Options{})
+
+	d.waitFor("Diagnosis jwt-key-unknown")
+	d.key("enter")
+	d.waitFor("Record")
+	for range 5 {
+		d.key("enter")
+	}
+	d.waitFor("Rotate the key")
+	d.key("enter")
+	d.waitFor("Uploaded the public key?")
+	jwks, _ := filepath.Glob(filepath.Join(filepath.Dir(oldKey), "*.jwks.json"))
+	if len(jwks) != 1 {
+		t.Fatalf("%d public key files beside the old key", len(jwks))
+	}
+	if !strings.Contains(d.seen.String(), "Upload this public key: ") {
+		t.Error("Step 3 does not say what to upload")
+	}
+	// Uploaded in the wizard's eyes, not yet on the server: Step 4 waits.
+	d.key("y")
+	d.waitFor("waiting for the server to accept the new key")
+	registerJWKS(t, srv, jwks[0])
+	d.waitFor("Write these changes?")
+	d.key("w")
+	d.waitFor("Wrote")
+	d.key("enter")
+	d.waitFor("passed")
+	d.key("enter")
+	d.waitFor("remains")
+	d.key("q")
+	sess := d.final().Session()
+	if !sess.Written() {
+		t.Fatal("the session did not write")
+	}
+	if r := strings.Join(sess.Remaining, "\n"); !strings.Contains(r, "retire the old key "+oldKey) {
+		t.Errorf("what remains does not name the old key:\n%s", r)
+	}
+	kid := strings.TrimSuffix(filepath.Base(jwks[0]), ".jwks.json")
+	f, err := config.Load(info.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, _ := f.Tenant("")
+	if app := tenant.Cerner.SystemApp; app.KeyID != kid || filepath.Base(app.PrivateKeyPath) != kid+".pem" {
+		t.Fatalf("config key_id %q path %q, want %s", app.KeyID, app.PrivateKeyPath, kid)
+	}
+	if _, err := os.Stat(oldKey); err != nil {
+		t.Fatalf("the old key file is gone: %v", err)
+	}
+	newKey := filepath.Join(filepath.Dir(oldKey), kid+".pem")
+	assertNoSecret(t, srv, d.seen.String())
+	assertNoKeyMaterial(t, []string{oldKey, newKey}, d.seen.String())
+	if regexp.MustCompile(`waiting for the server to accept the new key: \d+m\d+s left · attempt \d`).FindString(d.seen.String()) == "" {
+		t.Error("Step 4 showed no countdown")
+	}
+}
+
+// wizardScreen quits the wizard and returns its last screen as plain text,
+// with what changes between runs masked (paths, kids, thumbprints, times).
+func wizardScreen(t *testing.T, d *wizardDriver) string {
+	t.Helper()
+	// Wide enough that the resume command does not wrap where a random
+	// temporary path decides.
+	d.tm.Send(tea.WindowSizeMsg{Width: 400, Height: 60})
+	if err := d.tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := d.final()
+	var b strings.Builder
+	pw := &colorprofile.Writer{Forward: &b, Profile: colorprofile.NoTTY}
+	_, _ = pw.WriteString(fm.View().Content)
+	s := regexp.MustCompile(`/tmp/\S*`).ReplaceAllString(normalizeJWT(b.String()), "$$TMP")
+	s = regexp.MustCompile(`\d{8}-[A-Za-z0-9_-]{8}`).ReplaceAllString(s, "KID")
+	s = regexp.MustCompile(`(?i)(thumbprint\s+)[A-Za-z0-9_-]{43}`).ReplaceAllString(s, "${1}THUMBPRINT")
+	s = regexp.MustCompile(`after \d+ attempts?`).ReplaceAllString(s, "after N attempts")
+	s = regexp.MustCompile(`\d+m\d+s left`).ReplaceAllString(s, "D left")
+	return regexp.MustCompile(` {2,}`).ReplaceAllString(normalizeReport(s, "/nonexistent"), "  ")
+}
+
+// toKeyUpload takes the wizard from Diagnose to Step 3 of a key rotation.
+func (d *wizardDriver) toKeyUpload() {
+	d.t.Helper()
+	d.waitFor("Diagnosis jwt-key-unknown")
+	d.key("enter")
+	d.waitFor("Record")
+	for range 5 {
+		d.key("enter")
+	}
+	d.waitFor("Rotate the key")
+	d.key("enter")
+	d.waitFor("Uploaded the public key?")
+}
+
+// TestWizardKeyScreens pins Step 3 (the public key to upload) and Step 4
+// when the server never accepted the key within the wait: nothing
+// written, the files kept, the command that resumes.
+func TestWizardKeyScreens(t *testing.T) {
+	t.Run("step3-upload", func(t *testing.T) {
+		srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown"})
+		w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+		d := startWizard(t, w, ui.Options{})
+		d.toKeyUpload()
+		golden(t, "wizard-key-step3.txt", wizardScreen(t, d))
+	})
+	t.Run("step4-not-accepted", func(t *testing.T) {
+		srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown"})
+		before, _ := os.ReadFile(srv.Info().ConfigFile)
+		w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+		w.keyWait = 100 * time.Millisecond
+		d := startWizard(t, w, ui.Options{})
+		d.toKeyUpload()
+		d.key("y")
+		d.waitFor("Not accepted yet")
+		screen := wizardScreen(t, d)
+		if after, _ := os.ReadFile(srv.Info().ConfigFile); string(after) != string(before) {
+			t.Error("the config changed although the key was never accepted")
+		}
+		if !strings.Contains(screen, "fhirdoctor rotate --adopt-key $TMP") {
+			t.Errorf("no resume command:\n%s", screen)
+		}
+		assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.seen.String())
+		golden(t, "wizard-key-step4-not-accepted.txt", screen)
+	})
+}

@@ -1,0 +1,294 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/probe"
+)
+
+// A JWT app (private_key_jwt) has no secret: Option A rotates its key.
+// Step 3 makes the key pair and shows the public key to upload; Step 4
+// polls the token endpoint with it, a visible countdown running, until
+// the server accepts it, and only then offers to write private_key_path
+// and key_id (docs/jwt.md, "Key rotation").
+
+// NewKey is a key pair the backend made for the wizard: what Step 3 shows
+// and what the user uploads. It holds no private material.
+type NewKey struct {
+	KeyID, Alg, Thumbprint string
+	PrivatePath            string // the private key file (0600); never uploaded
+	JWKSPath, CertPath     string // the public key as a JWK Set and as a certificate
+	JWKS                   string // the public JWK Set, for the clipboard
+}
+
+// KeyDeps are the operations of a JWT app's key rotation; nil MakeKey
+// leaves the wizard without it.
+type KeyDeps struct {
+	// MakeKey makes a key pair and its files for the tenant's system app.
+	MakeKey func(tenant string) (NewKey, error)
+	// TestKey requests a token with the key made under kid (a fresh
+	// assertion each call).
+	TestKey func(ctx context.Context, t config.Tenant, kid string) probe.TokenOutcome
+	// Diff and Write are Deps.Diff and Deps.Write for private_key_path and
+	// key_id.
+	Diff  func(tenant, kid string) (string, error)
+	Write func(tenant, kid string) (config.SaveResult, error)
+	// Wait bounds Step 4's polling (default 10 minutes) and Every spaces
+	// the attempts (default 2 s).
+	Wait, Every time.Duration
+}
+
+func (k KeyDeps) wait() time.Duration {
+	if k.Wait > 0 {
+		return k.Wait
+	}
+	return 10 * time.Minute
+}
+
+func (k KeyDeps) every() time.Duration {
+	if k.Every > 0 {
+		return k.Every
+	}
+	return 2 * time.Second
+}
+
+// jwtApp says whether the tenant's system app signs JWTs.
+func (c *common) jwtApp() bool {
+	return c.tenant.Cerner.SystemApp.AuthMethod() == config.AuthPrivateKeyJWT
+}
+
+// keyRotation says whether this session rotates a key: a JWT app, Option
+// A, and a backend that can.
+func (c *common) keyRotation() bool {
+	return c.jwtApp() && c.session.Option == optionA && c.deps.Keys.MakeKey != nil
+}
+
+type keyMadeMsg struct {
+	key NewKey
+	err error
+}
+
+// keyReadyMsg: Step 3's key was uploaded; Step 4 waits for the server.
+type keyReadyMsg struct{ key NewKey }
+
+type keyTestedMsg struct {
+	run     int
+	outcome probe.TokenOutcome
+}
+
+type keyRetryMsg struct{ run int }
+
+func (keyMadeMsg) isEvent()   {}
+func (keyReadyMsg) isEvent()  {}
+func (keyTestedMsg) isEvent() {}
+func (keyRetryMsg) isEvent()  {}
+
+func makeKeyCmd(fn func(string) (NewKey, error), tenant string) tea.Cmd {
+	return func() tea.Msg {
+		k, err := fn(tenant)
+		return keyMadeMsg{key: k, err: err}
+	}
+}
+
+func testKeyCmd(ctx context.Context, fn func(context.Context, config.Tenant, string) probe.TokenOutcome, t config.Tenant, kid string, run int) tea.Cmd {
+	return func() tea.Msg { return keyTestedMsg{run: run, outcome: fn(ctx, t, kid)} }
+}
+
+func writeKeyCmd(g *writeGuard, fn func(string, string) (config.SaveResult, error), tenant, kid string) tea.Cmd {
+	return func() tea.Msg {
+		var msg configWrittenMsg
+		ran := g.do(func() {
+			res, err := fn(tenant, kid)
+			if err == nil {
+				g.record(res)
+			}
+			msg = configWrittenMsg{result: res, err: err}
+		})
+		if !ran {
+			return configWrittenMsg{aborted: true}
+		}
+		return msg
+	}
+}
+
+// keyUpload is Step 3 for a key rotation: make the pair once, show what to
+// upload, and ask whether it is uploaded.
+type keyUpload struct {
+	c        *common
+	making   bool
+	key      *NewKey
+	err      error
+	uploaded bool
+	f        *huh.Form
+}
+
+func (k *keyUpload) enter() tea.Cmd {
+	if k.key == nil && !k.making {
+		k.making, k.err = true, nil
+		return tea.Batch(makeKeyCmd(k.c.deps.Keys.MakeKey, k.c.tenant.Name), k.c.tick())
+	}
+	if k.key != nil {
+		return k.ask()
+	}
+	return nil
+}
+
+func (k *keyUpload) ask() tea.Cmd {
+	k.uploaded = false
+	k.f = k.c.newForm(huh.NewConfirm().Inline(true).WithButtonAlignment(lipgloss.Left).
+		Title("Uploaded the public key?").Affirmative("Uploaded: wait for it").Negative("Not yet").Value(&k.uploaded))
+	return k.c.startForm(k.f)
+}
+
+func (k *keyUpload) made(msg keyMadeMsg) tea.Cmd {
+	k.making = false
+	if msg.err != nil {
+		k.err = msg.err
+		return nil
+	}
+	k.key = &msg.key
+	return k.ask()
+}
+
+func (k *keyUpload) submit() tea.Cmd {
+	if k.f != nil {
+		k.f.State = huh.StateCompleted
+	}
+	if !k.uploaded || k.key == nil {
+		k.c.setNotice("Upload the public key, then answer again (enter).")
+		return k.ask()
+	}
+	c := k.c
+	c.session.NewClientID = c.tenant.Cerner.SystemApp.ClientID
+	c.session.NewFingerprint = "kid " + k.key.KeyID
+	c.session.OldKeyPath = c.tenant.Cerner.SystemApp.PrivateKeyPath
+	return c.advance(stepTest, keyReadyMsg{key: *k.key})
+}
+
+func (k *keyUpload) view(p *page) {
+	c := k.c
+	st := c.styles
+	app := c.tenant.Cerner.SystemApp
+	p.add("This app signs JWTs (private_key_jwt): Option A rotates its key. The current key (kid " + app.KeyID + ") keeps working and its file is kept.")
+	p.blank()
+	switch {
+	case k.making:
+		p.add(c.spin() + " making a key pair…")
+		return
+	case k.err != nil:
+		p.add(st.Error.Render("✗ No key was made: " + k.err.Error()))
+		return
+	case k.key == nil:
+		return
+	}
+	key := k.key
+	p.add(st.Label.Render("New key        ") + key.Alg + ", kid " + st.Code.Render(key.KeyID))
+	p.add(st.Label.Render("Thumbprint     ") + key.Thumbprint)
+	// One folder line (cut to the width) and short names: a path that
+	// wraps is hard to read and to copy.
+	p.add(ansi.Truncate(st.Label.Render("Key files in   ")+filepath.Dir(key.JWKSPath), p.width, "…"))
+	p.addIndent(2, st.FieldName.Render("Upload this public key: ")+filepath.Base(key.JWKSPath)+st.Muted.Render("  (a JWK Set)"))
+	p.addIndent(2, st.Muted.Render("or this certificate, for portals that want one: ")+filepath.Base(key.CertPath))
+	p.addIndent(2, filepath.Base(key.PrivatePath)+st.Muted.Render("  the private key (0600): never upload it"))
+	p.blank()
+	if c.accessible {
+		return
+	}
+	if pending(k.f) {
+		p.mark()
+		p.add(k.f.View())
+	}
+	p.blank()
+	p.add(st.Muted.Render("c copies the public JWK Set, o opens the console; nothing is written until the server accepts the key."))
+}
+
+// keyWait is Step 4 for a key rotation: poll until a token is issued with
+// the new key or the wait ends.
+type keyWait struct {
+	c        *common
+	key      NewKey
+	deadline time.Time
+	attempts int
+	expired  bool
+}
+
+func (w *keyWait) left() time.Duration { return max(0, time.Until(w.deadline)).Round(time.Second) }
+
+// resumeCommand is what resumes after the wait, without another key.
+func (w *keyWait) resumeCommand() string {
+	return fmt.Sprintf("fhirdoctor rotate --adopt-key %s --kid %s --config %s --wait 1h", w.key.PrivatePath, w.key.KeyID, w.c.deps.ConfigPath)
+}
+
+// startKeyTest sends one token request with the new key.
+func (t *testScreen) startKeyTest() tea.Cmd {
+	c := t.c
+	t.run = c.newRun()
+	t.testing, t.tested, t.f, t.declined, t.writeErr = true, false, nil, false, nil
+	t.kw.attempts++
+	return tea.Batch(testKeyCmd(c.ctx, c.deps.Keys.TestKey, c.tenant, t.kw.key.KeyID, t.run), c.tick())
+}
+
+// keyTested: accepted, the diff and the question follow; refused, the
+// next attempt is scheduled until the wait ends.
+func (t *testScreen) keyTested(msg keyTestedMsg) tea.Cmd {
+	c := t.c
+	if msg.run != t.run || t.kw == nil {
+		return nil
+	}
+	t.testing = false
+	msg.outcome.Token = config.Secret{}
+	t.outcome = msg.outcome
+	if msg.outcome.OK {
+		t.tested = true
+		out := msg.outcome
+		c.session.TokenTest = &out
+		kid, run, fn := t.kw.key.KeyID, t.run, c.deps.Keys.Diff
+		tenant := c.tenant.Name
+		return func() tea.Msg {
+			d, err := fn(tenant, kid)
+			return diffMsg{run: run, diff: d, err: err}
+		}
+	}
+	if time.Now().After(t.kw.deadline) {
+		t.kw.expired = true
+		out := msg.outcome
+		c.session.TokenTest = &out
+		return nil
+	}
+	run := t.run
+	return tea.Batch(tea.Tick(c.deps.Keys.every(), func(time.Time) tea.Msg { return keyRetryMsg{run: run} }), c.tick())
+}
+
+// viewKeyWait draws Step 4 for a new key; done says the rest of the view
+// (the outcome, the diff, the question) does not apply yet.
+func (t *testScreen) viewKeyWait(p *page) (done bool) {
+	c := t.c
+	st := c.styles
+	kw := t.kw
+	p.add(st.Label.Render("New key        ") + "kid " + kw.key.KeyID + st.Muted.Render("  "+filepath.Base(kw.key.PrivatePath)))
+	switch {
+	case t.tested && t.outcome.OK:
+		return false
+	case kw.expired:
+		p.add(st.Fail.Render("✗ Not accepted yet") + fmt.Sprintf("  after %d attempts: %s", kw.attempts, t.outcome.Summary))
+		p.add("Nothing was written. A new key can take the server up to a day to accept (Epic). The key files are kept;")
+		p.add("r waits again, or resume later without making another key:")
+		p.addIndent(2, st.Code.Render(kw.resumeCommand()))
+		return true
+	}
+	p.add(c.spin() + fmt.Sprintf(" waiting for the server to accept the new key: %s left · attempt %d, a fresh assertion each", kw.left(), kw.attempts))
+	if t.outcome.Summary != "" {
+		p.addIndent(2, st.Muted.Render("last answer: "+t.outcome.Summary))
+	}
+	p.addIndent(2, st.Muted.Render("Nothing is written until a token is issued with the new key."))
+	return true
+}
