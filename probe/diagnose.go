@@ -121,6 +121,11 @@ func Diagnose(checks []CheckResult) Diagnosis {
 	if c := d.by["config"]; c != nil && c.Status == StatusFail {
 		return configOnly(c)
 	}
+	// An unreadable private key is the JWT app's config error: nothing that
+	// needs the key ran, so it stands alone too.
+	if c := d.by["key"]; c != nil && c.Status == StatusFail && c.Facts != nil && c.Facts.Cause == CausePrivateKeyUnreadable {
+		return configOnly(c)
+	}
 	d.config()
 	d.network()
 	d.clock()
@@ -133,8 +138,8 @@ func Diagnose(checks []CheckResult) Diagnosis {
 	return d.rank()
 }
 
-// configOnly is the diagnosis of a config that failed validation: that
-// cause alone. Every other check was skipped, so any other cause would be a
+// configOnly is the diagnosis of a config that failed validation (or of
+// a JWT app's unreadable key file): that cause alone. Every other check was skipped, so any other cause would be a
 // guess ("possible, not measured"), and the fix is the same whatever they
 // are: correct the file first.
 func configOnly(c *CheckResult) Diagnosis {
