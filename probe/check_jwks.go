@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
 // classNoJWKSURL marks the jwks check skipped for want of a jwks_url.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
 // checkKey reads the JWT app's private key file: it exists, is readable,

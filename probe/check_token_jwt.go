@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
 // appCredential is what the system app authenticates with: its secret, or

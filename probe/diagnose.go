@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"fmt"
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 	"slices"
 	"strings"
 )

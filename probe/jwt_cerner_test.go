@@ -12,7 +12,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 

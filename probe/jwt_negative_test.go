@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 

@@ -4,7 +4,7 @@ import (
 	"sync"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
 // keyLoad is the JWT app's private key, read once per run: the key check,

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
 // DefaultProviderTimeout bounds the wait for the user's sign-in.

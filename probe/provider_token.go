@@ -15,7 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
 // exchange trades the code for a token as a public client, validates the

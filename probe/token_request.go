@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
 // basicEncoding is how the client id and secret go into the Basic header.
