@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
-	"github.com/fhirdoctor/fhirdoctor/jwtauth"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
 // TestRetryResignsJWTAssertion: a token request retried after a 503 carries
