@@ -22,11 +22,17 @@ const defaultRetryWait = 500 * time.Millisecond
 // again in build (a fresh jti: servers refuse a replayed one). The answer
 // that counts is the last; its Notes describe the first.
 func (s *state) send(ctx context.Context, build func() (*http.Request, error)) (*response, *http.Request, error) {
+	return s.sendVia(ctx, build, s.do)
+}
+
+// sendVia is send with the exchange of its choice (a shared fetch records
+// its request log entry itself).
+func (s *state) sendVia(ctx context.Context, build func() (*http.Request, error), do func(*http.Request) (*response, error)) (*response, *http.Request, error) {
 	req, err := build()
 	if err != nil {
 		return nil, nil, err
 	}
-	resp, err := s.do(req)
+	resp, err := do(req)
 	if err != nil || resp.Status != http.StatusServiceUnavailable {
 		return resp, req, err
 	}
@@ -50,7 +56,7 @@ func (s *state) send(ctx context.Context, build func() (*http.Request, error)) (
 	if err != nil {
 		return resp, req, nil
 	}
-	resp2, err := s.do(req2)
+	resp2, err := do(req2)
 	if err != nil {
 		// The retry failed outright: the 503 is the better evidence.
 		resp.Notes = append(resp.Notes, first+fmt.Sprintf("; retried after %s: no answer (%v)", wait, stripURLs(err.Error())))

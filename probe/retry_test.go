@@ -74,6 +74,29 @@ func TestBlip503IsNotAnOutage(t *testing.T) {
 	}
 }
 
+// TestBlip503Shared: in a shared run (--all-tenants) the fetches made once
+// for every tenant retry a 503 too.
+func TestBlip503Shared(t *testing.T) {
+	_, opts := startSandbox(t, sandbox.Options{Hostile: sandbox.HostileBlip503}, 10*time.Second)
+	opts.Skip = []string{ProviderAuthorizeID}
+	shared, err := NewSharedClient(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shared.Close()
+	opts.Shared = shared
+	rep, err := Run(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Diagnosis.Top != CauseOK {
+		t.Fatalf("top %s, want ok after a one-off 503\n%s", rep.Diagnosis.Top, reportText(rep))
+	}
+	if ev := strings.Join(find(rep, "discovery").Evidence, "\n"); !strings.Contains(ev, "retried once after 1s: HTTP 200") {
+		t.Errorf("shared discovery: evidence does not show the retry:\n%s", ev)
+	}
+}
+
 // TestOutageNotRetriedBeyondTimeout: the outage scenario asks Retry-After:
 // 120, more than --timeout allows, so nothing waits for it and the evidence
 // says why.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -54,16 +53,7 @@ func (g *globals) writeReports(io *IOStreams, format string, reports []*probe.Re
 			_, err = io.Out.Write(b)
 			return err
 		}
-		docs := make([]report.Document, len(reports))
-		for i, r := range reports {
-			docs[i] = report.NewDocument(r, versionString())
-		}
-		b, err := json.MarshalIndent(docs, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(io.Out, "%s\n", b)
-		return err
+		return writeDocuments(io.Out, reports)
 	case formatJUnit:
 		return report.JUnit(io.Out, reports)
 	case formatGitHub:

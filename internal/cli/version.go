@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -27,11 +28,18 @@ func versionString() string {
 	if version != "" {
 		return version
 	}
+	return buildVersion()
+}
+
+// buildVersion is the module version from the build info, read once:
+// debug.ReadBuildInfo parses it anew on every call, and `probe
+// --all-tenants` asks once per tenant.
+var buildVersion = sync.OnceValue(func() string {
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
 		return info.Main.Version
 	}
 	return "devel"
-}
+})
 
 // buildSetting reads a setting the go command stamped into the binary
 // (vcs.revision, vcs.time), "" when absent.
