@@ -115,7 +115,7 @@ func TestScenarios(t *testing.T) {
 			status:   map[string]Status{"clock": StatusWarn, "token": StatusPass},
 			evidence: []string{"local clock is", "off the server's (more than 1m0s)", "token was still accepted"},
 			verdicts: map[CauseID]Verdict{CauseClockSkew: VerdictPossible}},
-		{scenario: "slow", so: sandbox.Options{SlowDelay: time.Minute}, timeout: 300 * time.Millisecond, top: CauseServerOutage, exit: 7,
+		{scenario: "slow", so: sandbox.Options{SlowDelay: time.Minute}, timeout: 2 * time.Second, top: CauseServerOutage, exit: 7,
 			status:   map[string]Status{"token": StatusFail, "discovery": StatusFail, "tls": StatusPass},
 			evidence: []string{"in time"},
 			verdicts: map[CauseID]Verdict{CauseServerOutage: VerdictConfirmed}},

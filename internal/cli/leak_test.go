@@ -337,7 +337,7 @@ func leakProbeScenarios(l *leakScan) {
 		srv := l.sandbox(sandbox.Options{Scenario: sc.Name, SlowDelay: 5 * time.Second})
 		var extra []string
 		if sc.Name == "slow" {
-			extra = []string{"--timeout", "300ms"}
+			extra = []string{"--timeout", "2s"}
 		}
 		for _, mode := range [][]string{nil, {"--json"}, {"-v"}} {
 			args := append(sandboxArgs(srv, "probe"), append(extra, mode...)...)
