@@ -10,6 +10,12 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/internal/cli"
 )
 
+// stopProfile ends the profiles of a -tags fhirdoctor_profile build
+// (profile_hook.go); it does nothing otherwise.
+var stopProfile = func() {}
+
 func main() {
-	os.Exit(cli.Main())
+	code := cli.Main()
+	stopProfile()
+	os.Exit(code)
 }

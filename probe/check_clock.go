@@ -17,7 +17,7 @@ func checkClock(ctx context.Context, s *state) Result {
 	recs := s.requestLog()
 	if !hasDate(recs) {
 		base := s.opts.Tenant.Cerner.FHIRBaseURL
-		if _, _, err := s.get(ctx, base+"/metadata", "application/fhir+json", ""); err != nil {
+		if _, _, err := s.getPublic(ctx, base+"/metadata", "application/fhir+json"); err != nil {
 			_, _, why := transportFailure(err, hostOf(base))
 			return skipped("no server answered with a Date header (" + why + ")")
 		}

@@ -2,7 +2,6 @@ package probe
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -30,11 +29,11 @@ type smartConfig struct {
 // client_secret_basic.
 func checkDiscovery(ctx context.Context, s *state) Result {
 	base := strings.TrimRight(s.opts.Tenant.Cerner.FHIRBaseURL, "/")
-	resp, req, err := s.get(ctx, base+"/.well-known/smart-configuration", "application/json", "")
+	resp, req, err := s.getPublic(ctx, base+"/.well-known/smart-configuration", "application/json")
 	if err != nil {
 		return unreachable(err, base)
 	}
-	r := Result{Evidence: []string{fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))}}
+	r := Result{Evidence: resp.evidence(fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))), HTTP: exchangeOf(resp)}
 	f := &Facts{HTTPStatus: resp.Status, Latency: resp.Latency, CorrelationID: resp.Header.Get("Cerner-Correlation-Id")}
 	r.Facts = f
 	if bad := badStatus(resp, &r, "discovery"); bad {
@@ -45,7 +44,7 @@ func checkDiscovery(ctx context.Context, s *state) Result {
 		return r
 	}
 	var sc smartConfig
-	if err := json.Unmarshal(resp.Body, &sc); err != nil || resp.Truncated {
+	if err := decodeJSON(resp, &sc); err != nil || resp.Truncated {
 		r.Status = StatusFail
 		if resp.Truncated || looksLikeJSON(contentType(resp.Header), resp.Body) {
 			// Broken JSON is the server's fault; valid JSON of another shape
@@ -74,7 +73,8 @@ func checkDiscovery(ctx context.Context, s *state) Result {
 	if len(sc.GrantTypes) > 0 && !slices.Contains(sc.GrantTypes, "client_credentials") {
 		problems = append(problems, "client_credentials not in grant_types_supported")
 	}
-	f.AuthMethods, f.Algs = sc.AuthMethods, sc.SigningAlgs
+	// Copies: in a shared run sc's slices are every tenant's.
+	f.AuthMethods, f.Algs = slices.Clone(sc.AuthMethods), slices.Clone(sc.SigningAlgs)
 	switch {
 	case s.jwtApp():
 		jp, jev, cause := jwtDiscovery(s, sc)

@@ -28,7 +28,7 @@ func checkJWKS(ctx context.Context, s *state) Result {
 		r.Facts = &Facts{Class: classNoJWKSURL}
 		return r
 	}
-	resp, req, err := s.get(ctx, app.JWKSURL, "application/json", "")
+	resp, req, err := s.getPublic(ctx, app.JWKSURL, "application/json")
 	if err != nil {
 		class, _, text := transportFailure(err, hostOf(app.JWKSURL))
 		r := Result{Status: StatusFail, Summary: "jwks_url does not answer: " + text,

@@ -2,7 +2,6 @@ package probe
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -46,18 +45,18 @@ func (c capabilityStatement) oauthToken() string {
 // 4.0.1 whose oauth-uris token URL agrees with the config.
 func checkMetadata(ctx context.Context, s *state) Result {
 	base := strings.TrimRight(s.opts.Tenant.Cerner.FHIRBaseURL, "/")
-	resp, req, err := s.get(ctx, base+"/metadata", "application/fhir+json", "")
+	resp, req, err := s.getPublic(ctx, base+"/metadata", "application/fhir+json")
 	if err != nil {
 		return unreachable(err, base)
 	}
-	r := Result{Evidence: []string{fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))}}
+	r := Result{Evidence: resp.evidence(fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))), HTTP: exchangeOf(resp)}
 	f := &Facts{HTTPStatus: resp.Status, Latency: resp.Latency}
 	r.Facts = f
 	if badStatus(resp, &r, "metadata") {
 		return r
 	}
 	var cs capabilityStatement
-	if err := json.Unmarshal(resp.Body, &cs); err != nil || cs.ResourceType != "CapabilityStatement" {
+	if err := decodeJSON(resp, &cs); err != nil || cs.ResourceType != "CapabilityStatement" {
 		r.Status, r.Summary = StatusFail, "the answer is not a CapabilityStatement"
 		r.Remedy = "Check fhir_base_url: it should end in /r4/{tenant}."
 		f.Cause = CauseConfigInvalid

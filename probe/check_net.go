@@ -67,9 +67,7 @@ func checkDNS(ctx context.Context, s *state) Result {
 	for _, ep := range eps {
 		host := ep.u.Hostname()
 		proxied := proxyFor(ep.u) != nil
-		start := time.Now()
-		addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
-		took := time.Since(start)
+		addrs, took, err := s.lookup(ctx, host)
 		if err != nil {
 			if proxied {
 				r.Evidence = append(r.Evidence, fmt.Sprintf("%s (%s): not resolvable locally (%v); the proxy resolves it", host, ep.role, dnsReason(err)))
@@ -118,7 +116,7 @@ func checkTLS(ctx context.Context, s *state) Result {
 	if err != nil {
 		return Result{Status: StatusFail, Summary: err.Error(), Facts: &Facts{Cause: CauseConfigInvalid}}
 	}
-	conf, err := tlsConfig(s.opts)
+	conf, err := s.tlsConfig()
 	if err != nil {
 		return Result{Status: StatusFail, Summary: err.Error(), Remedy: "Fix --cacert / SSL_CERT_FILE.", Facts: &Facts{Cause: CauseConfigInvalid}}
 	}

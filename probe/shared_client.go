@@ -3,8 +3,12 @@ package probe
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"net"
 	"net/http"
+	"slices"
 	"sync"
+	"time"
 )
 
 // SharedClient is one HTTP client for several runs (`probe --all-tenants`).
@@ -18,6 +22,22 @@ type SharedClient struct {
 	// handshake, which is most of the CPU of a many-tenant run.
 	tlsMu sync.Mutex
 	tls   map[string]*tlsInspection
+
+	// conf is the TLS configuration of the client, for the TLS check's own
+	// handshakes: building it reads --cacert and clones the system pool,
+	// which per tenant was a twentieth of a 500-tenant run's CPU.
+	conf *tls.Config
+	// caFile and roots are what conf was built from: a tenant whose
+	// options name other roots builds its own.
+	caFile string
+	roots  *x509.CertPool
+
+	// fetches are the credential-free GETs every tenant of a URL shares
+	// (getPublic), dns the host lookups (checkDNS), keys the private key
+	// files (clientKey): per URL, host and path once per run.
+	fetches flights[*sharedAnswer]
+	dns     flights[dnsAnswer]
+	keys    flights[keyLoadResult]
 }
 
 // sharedConnsPerHost bounds the connections a shared run opens per host.
@@ -45,7 +65,11 @@ func NewSharedClient(opts Options) (*SharedClient, error) {
 		// the streams; an HTTP/1.1-only host gets this many connections.
 		tr.MaxConnsPerHost = sharedConnsPerHost
 	}
-	return &SharedClient{client: c}, nil
+	conf, err := tlsConfig(opts.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	return &SharedClient{client: c, conf: conf, caFile: opts.CAFile, roots: opts.RootCAs}, nil
 }
 
 // Close drops the idle connections.
@@ -81,4 +105,42 @@ func (s *state) tlsOnce(ctx context.Context, conf *tls.Config, ep endpoint) ([]s
 		sh.tlsMu.Unlock()
 	}
 	return in.lines, in.facts, in.problem
+}
+
+// tlsConfig is tlsConfig(s.opts), built once per shared run.
+func (s *state) tlsConfig() (*tls.Config, error) {
+	if sh := s.opts.Shared; sh != nil && sh.caFile == s.opts.CAFile && sh.roots == s.opts.RootCAs {
+		return sh.conf, nil
+	}
+	return tlsConfig(s.opts)
+}
+
+// dnsAnswer is one host's lookup, as checkDNS reports it.
+type dnsAnswer struct {
+	addrs []net.IPAddr
+	took  time.Duration
+	err   error
+}
+
+// lookup resolves host, once per shared run (the answer is copied, so no
+// tenant's evidence aliases another's).
+func (s *state) lookup(ctx context.Context, host string) ([]net.IPAddr, time.Duration, error) {
+	resolve := func() dnsAnswer {
+		start := time.Now()
+		addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+		return dnsAnswer{addrs: addrs, took: time.Since(start), err: err}
+	}
+	sh := s.opts.Shared
+	if sh == nil {
+		a := resolve()
+		return a.addrs, a.took, a.err
+	}
+	a, ok := sh.dns.do(ctx, host, func() (dnsAnswer, bool) {
+		a := resolve()
+		return a, a.err == nil || ctx.Err() == nil
+	})
+	if !ok {
+		a = resolve()
+	}
+	return slices.Clone(a.addrs), a.took, a.err
 }

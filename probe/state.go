@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,17 +54,39 @@ type response struct {
 	Redirects []string
 	// FinalURL is where the answer came from (req.URL without redirects).
 	FinalURL *url.URL
+	// Notes describe earlier answers to the same request (a 503 retried)
+	// or why one was not retried: evidence lines.
+	Notes []string
+	// shared is the shared fetch this answer is a copy of (nil when the
+	// run fetched it alone): decodeJSON decodes its body once.
+	shared *sharedAnswer
+}
+
+// evidence is the answer's notes followed by lines, in a new slice.
+func (r *response) evidence(lines ...string) []string {
+	return append(slices.Clone(r.Notes), lines...)
 }
 
 // do sends req with our User-Agent and reads the answer. Failures are
 // *exchangeError, which say how far the exchange got and under which
 // timeout.
 func (s *state) do(req *http.Request) (*response, error) {
+	resp, rec, has, err := s.exchange(req)
+	if has {
+		s.logRequest(rec)
+	}
+	return resp, err
+}
+
+// exchange is do without the request log: it returns the log entry (has
+// is false when no answer arrived) for the caller to record, since a
+// shared fetch is recorded by every tenant it answers.
+func (s *state) exchange(req *http.Request) (*response, requestRecord, bool, error) {
 	req.Header.Set("User-Agent", "fhirdoctor/"+s.opts.Version)
 	start := time.Now()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, &exchangeError{host: req.URL.Host, timeout: s.opts.Timeout, declared: -1, err: err}
+		return nil, requestRecord{}, false, &exchangeError{host: req.URL.Host, timeout: s.opts.Timeout, declared: -1, err: err}
 	}
 	defer resp.Body.Close()
 	body, truncated, err := readBody(resp.Body)
@@ -72,15 +95,18 @@ func (s *state) do(req *http.Request) (*response, error) {
 	if d, perr := http.ParseTime(resp.Header.Get("Date")); perr == nil {
 		rec.Date = d
 	}
-	s.mu.Lock()
-	s.requests = append(s.requests, rec)
-	s.mu.Unlock()
 	if err != nil {
-		return nil, &exchangeError{host: req.URL.Host, timeout: s.opts.Timeout, status: resp.StatusCode,
+		return nil, rec, true, &exchangeError{host: req.URL.Host, timeout: s.opts.Timeout, status: resp.StatusCode,
 			declared: resp.ContentLength, received: len(body), err: err}
 	}
 	return &response{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated, Latency: lat,
-		Declared: resp.ContentLength, Redirects: redirectChain(resp), FinalURL: resp.Request.URL}, nil
+		Declared: resp.ContentLength, Redirects: redirectChain(resp), FinalURL: resp.Request.URL}, rec, true, nil
+}
+
+func (s *state) logRequest(rec requestRecord) {
+	s.mu.Lock()
+	s.requests = append(s.requests, rec)
+	s.mu.Unlock()
 }
 
 // redirectChain lists the redirects that led to resp, oldest first. Each
@@ -100,15 +126,20 @@ func (s *state) get(ctx context.Context, rawURL, accept, token string) (*respons
 	if err != nil {
 		return nil, nil, fmt.Errorf("building request for %s: %w", rawURL, err)
 	}
-	req.Header.Set("Accept", accept)
 	if token != "" {
 		if err := credentialsAllowed(req.URL); err != nil {
 			return nil, req, err
 		}
-		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := s.do(req)
-	return resp, req, err
+	build := func() (*http.Request, error) {
+		r := req.Clone(ctx)
+		r.Header.Set("Accept", accept)
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		return r, nil
+	}
+	return s.send(ctx, build)
 }
 
 func (s *state) addSecret(v string) {
@@ -138,6 +169,7 @@ func (s *state) scrub(r Result) Result {
 		ev[i] = rep(e)
 	}
 	r.Evidence = ev
+	r.HTTP = scrubExchange(r.HTTP, rep)
 	return r
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -215,7 +216,8 @@ func TestJWTAppWithAnUnusableKey(t *testing.T) {
 		}
 	}
 	out, _, code = runCLI(t, nil, "", "config", "show", "--config", cfg)
-	if code != 0 || !strings.Contains(out, "private_key_path "+filepath.Join(dir, "keys", "app.pem")) || !strings.Contains(out, "(private_key_jwt)") {
+	keyLine := regexp.MustCompile(`private_key_path +` + regexp.QuoteMeta(filepath.Join(dir, "keys", "app.pem")))
+	if code != 0 || !keyLine.MatchString(out) || !strings.Contains(out, "(private_key_jwt)") {
 		t.Errorf("config show:\n%s", out)
 	}
 	_, errOut, code = runCLI(t, nil, "FAKE-x\n", "rotate", "--config", cfg, "--cacert", info.CAFile, "--client-secret-stdin", "--yes")
