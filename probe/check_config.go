@@ -15,6 +15,11 @@ func checkConfig(_ context.Context, s *state) Result {
 	t := s.opts.Tenant
 	r := Result{Status: StatusPass}
 	var errs, warns int
+	var errLines []string
+	// covered holds the keys the file's validation already judged: the
+	// checks below only stand in for it (--from-env, a tenant built in
+	// code), so each problem is counted once, as `config validate` counts it.
+	covered := map[string]bool{}
 	for _, f := range s.opts.Findings {
 		if f.Tenant != "" && t.Name != "" && f.Tenant != t.Name {
 			continue
@@ -22,9 +27,21 @@ func checkConfig(_ context.Context, s *state) Result {
 		r.Evidence = append(r.Evidence, f.String())
 		if f.Severity == config.SeverityError {
 			errs++
+			errLines = append(errLines, f.String())
+			if f.Key != "" {
+				covered[f.Key] = true
+			}
 		} else {
 			warns++
 		}
+	}
+	problem := func(key, text string) {
+		if covered[key] {
+			return
+		}
+		errs++
+		errLines = append(errLines, text)
+		r.Evidence = append(r.Evidence, text)
 	}
 	app := t.Cerner.SystemApp
 	key := func(field string) string { return strings.Join(app.Key(field), ".") }
@@ -36,19 +53,15 @@ func checkConfig(_ context.Context, s *state) Result {
 		pu, err := url.Parse(u.raw)
 		switch {
 		case u.raw == "":
-			errs++
-			r.Evidence = append(r.Evidence, fmt.Sprintf("%s is empty", u.key))
+			problem(u.key, fmt.Sprintf("%s is empty", u.key))
 		case err != nil || pu.Host == "":
-			errs++
-			r.Evidence = append(r.Evidence, fmt.Sprintf("%s %q is not an absolute URL", u.key, u.raw))
+			problem(u.key, fmt.Sprintf("%s %q is not an absolute URL", u.key, u.raw))
 		case credentialsAllowed(pu) != nil:
-			errs++
-			r.Evidence = append(r.Evidence, fmt.Sprintf("%s uses %s: credentials go only over https (or http to loopback)", u.key, pu.Scheme))
+			problem(u.key, fmt.Sprintf("%s uses %s: credentials go only over https (or http to loopback)", u.key, pu.Scheme))
 		}
 	}
 	if app.ClientID == "" {
-		errs++
-		r.Evidence = append(r.Evidence, key("client_id")+" is empty")
+		problem(key("client_id"), key("client_id")+" is empty")
 	}
 	jwt := app.AuthMethod() == config.AuthPrivateKeyJWT
 	switch src := app.ClientSecret.Source(); {
@@ -60,13 +73,11 @@ func checkConfig(_ context.Context, s *state) Result {
 		r.Evidence = append(r.Evidence, key("private_key_path")+" is empty: private_key_jwt needs the private key file")
 	case jwt:
 	case src.Kind == config.SourceUnresolved:
-		errs++
-		r.Evidence = append(r.Evidence, fmt.Sprintf("%s is ${%s}, which is not set in the environment or any .env file", key("client_secret"), src.Var))
+		problem(key("client_secret"), fmt.Sprintf("%s is ${%s}, which is not set in the environment or any .env file", key("client_secret"), src.Var))
 	case app.ClientSecret.IsZero():
-		errs++
-		r.Evidence = append(r.Evidence, key("client_secret")+" is empty")
+		problem(key("client_secret"), key("client_secret")+" is empty")
 	}
-	if len(app.Scopes) == 0 {
+	if len(app.Scopes) == 0 && !covered[key("scopes")] {
 		warns++
 		r.Evidence = append(r.Evidence, key("scopes")+" is empty: the token will carry no scope")
 	}
@@ -83,7 +94,7 @@ func checkConfig(_ context.Context, s *state) Result {
 		r.Status = StatusFail
 		r.Summary = fmt.Sprintf("tenant %s in %s: %d error(s), %d warning(s)", name, where, errs, warns)
 		r.Remedy = "Fix the errors above (fhirdoctor config validate shows them with line numbers)."
-		r.Facts = &Facts{Cause: CauseConfigInvalid}
+		r.Facts = &Facts{Cause: CauseConfigInvalid, ConfigErrors: errLines}
 	case warns > 0:
 		r.Status = StatusWarn
 		r.Summary = fmt.Sprintf("tenant %s in %s: %d warning(s)", name, where, warns)

@@ -33,7 +33,7 @@ func checkDiscovery(ctx context.Context, s *state) Result {
 	if err != nil {
 		return unreachable(err, base)
 	}
-	r := Result{Evidence: []string{fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))}}
+	r := Result{Evidence: resp.evidence(fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))), HTTP: exchangeOf(resp)}
 	f := &Facts{HTTPStatus: resp.Status, Latency: resp.Latency, CorrelationID: resp.Header.Get("Cerner-Correlation-Id")}
 	r.Facts = f
 	if bad := badStatus(resp, &r, "discovery"); bad {

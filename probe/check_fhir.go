@@ -59,8 +59,10 @@ func fhirCheck(resource string) func(context.Context, *state) Result {
 		}
 		a := classifyFHIRResponse(resp.Status, resp.Header, resp.Body)
 		f := &Facts{Cause: a.Cause, Class: string(a.Class), HTTPStatus: resp.Status, Latency: resp.Latency}
-		r := Result{Facts: f, Summary: a.Summary, Remedy: a.Remedy,
-			Evidence: append([]string{fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency)), "rerun: " + CurlLine(req, "")}, a.Evidence...)}
+		x := exchangeOf(resp)
+		x.OAuthError = bearerError(resp.Header)
+		r := Result{Facts: f, Summary: a.Summary, Remedy: a.Remedy, HTTP: x,
+			Evidence: append(resp.evidence(fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency)), "rerun: "+CurlLine(req, "")), a.Evidence...)}
 		if resp.Truncated {
 			r.Evidence = append(r.Evidence, "body truncated at 1 MiB")
 		}

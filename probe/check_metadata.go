@@ -49,7 +49,7 @@ func checkMetadata(ctx context.Context, s *state) Result {
 	if err != nil {
 		return unreachable(err, base)
 	}
-	r := Result{Evidence: []string{fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))}}
+	r := Result{Evidence: resp.evidence(fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))), HTTP: exchangeOf(resp)}
 	f := &Facts{HTTPStatus: resp.Status, Latency: resp.Latency}
 	r.Facts = f
 	if badStatus(resp, &r, "metadata") {

@@ -30,7 +30,7 @@ func checkToken(ctx context.Context, s *state) Result {
 	}
 	at := s.requestToken(ctx, app.ClientID, secretCredential(app.ClientSecret), app.Scopes, encodingForm)
 	a := at.answer
-	r := Result{Summary: a.Summary, Remedy: a.Remedy, Facts: &at.facts}
+	r := Result{Summary: a.Summary, Remedy: a.Remedy, Facts: &at.facts, HTTP: at.http}
 	r.Evidence = append(r.Evidence, fmt.Sprintf("client_id %s, client_secret %s%s, scopes %q", app.ClientID, app.ClientSecret.Fingerprint(), sourceNote(app.ClientSecret), strings.Join(app.Scopes, " ")))
 	if at.curl != "" {
 		r.Evidence = append(r.Evidence, "rerun: "+at.curl)
@@ -83,7 +83,7 @@ func checkTokenEncoding(ctx context.Context, s *state) Result {
 	}
 	app := s.opts.Tenant.Cerner.SystemApp
 	at := s.requestToken(ctx, app.ClientID, secretCredential(app.ClientSecret), app.Scopes, encodingRaw)
-	r := Result{Evidence: []string{"the secret holds characters that form encoding changes; retried once with " + encodingRaw.describe()}}
+	r := Result{Evidence: []string{"the secret holds characters that form encoding changes; retried once with " + encodingRaw.describe()}, HTTP: at.http}
 	if at.curl != "" {
 		r.Evidence = append(r.Evidence, "rerun: "+at.curl)
 	}

@@ -8,10 +8,12 @@ import (
 )
 
 // CurlLine renders req as a curl command the user can rerun. It never holds
-// a credential: a Basic value becomes a printf of the client id and
-// $FHIRDOCTOR_CLIENT_SECRET piped through `base64 -w0` (GNU base64 wraps at
-// 76 columns otherwise, which breaks the header), and a Bearer token becomes
-// $FHIRDOCTOR_ACCESS_TOKEN. body is the form body, "" for none.
+// a credential: a Basic value becomes `-u "<client id>:$FHIRDOCTOR_CLIENT_SECRET"`
+// (curl builds the header itself, on every platform; a base64 pipeline
+// would need GNU's -w0 flag), and a Bearer token becomes
+// $FHIRDOCTOR_ACCESS_TOKEN. body is the form body, "" for none. curl -u
+// sends the id and secret unencoded, which is what the token.encoding check
+// compares with.
 func CurlLine(req *http.Request, body string) string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i")
@@ -32,7 +34,7 @@ func CurlLine(req *http.Request, body string) string {
 		}
 		for _, v := range req.Header[k] {
 			if k == "Authorization" {
-				b.WriteString(" -H " + curlAuthorization(v))
+				b.WriteString(" " + curlAuthorization(v))
 				continue
 			}
 			b.WriteString(" -H " + shellQuote(k+": "+v))
@@ -51,15 +53,29 @@ func curlAuthorization(v string) string {
 		id := "$FHIRDOCTOR_CLIENT_ID"
 		if raw, err := base64.StdEncoding.DecodeString(cred); err == nil {
 			if before, _, ok := strings.Cut(string(raw), ":"); ok {
-				id = before
+				// The id is not secret; inside double quotes (so the shell
+				// expands the secret's variable) it is escaped, not
+				// interpreted.
+				id = doubleQuoteEscape(before)
 			}
 		}
-		// The id is not secret; quote it for the inner printf argument.
-		return `"Authorization: Basic $(printf '%s:%s' ` + shellQuote(id) + ` "$FHIRDOCTOR_CLIENT_SECRET" | base64 -w0)"`
+		return `-u "` + id + `:$FHIRDOCTOR_CLIENT_SECRET"`
 	case "bearer":
-		return `"Authorization: Bearer $FHIRDOCTOR_ACCESS_TOKEN"`
+		return `-H "Authorization: Bearer $FHIRDOCTOR_ACCESS_TOKEN"`
 	}
-	return shellQuote("Authorization: " + scheme + " [REDACTED]")
+	return "-H " + shellQuote("Authorization: "+scheme+" [REDACTED]")
+}
+
+// doubleQuoteEscape escapes what a POSIX shell interprets inside "...".
+func doubleQuoteEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune("\\\"$`", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func shellQuote(s string) string {

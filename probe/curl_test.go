@@ -21,7 +21,7 @@ func TestCurlLine(t *testing.T) {
 				t.Fatal(err)
 			}
 			line := CurlLine(req, body)
-			want := `curl -sS -i -X POST 'https://authorization.example/tenants/t/token' -H 'Accept: application/json' -H "Authorization: Basic $(printf '%s:%s' 'FAKE-CLIENT' "$FHIRDOCTOR_CLIENT_SECRET" | base64 -w0)" -H 'Content-Type: application/x-www-form-urlencoded' --data 'grant_type=client_credentials&scope=system%2FPatient.read'`
+			want := `curl -sS -i -X POST 'https://authorization.example/tenants/t/token' -H 'Accept: application/json' -u "FAKE-CLIENT:$FHIRDOCTOR_CLIENT_SECRET" -H 'Content-Type: application/x-www-form-urlencoded' --data 'grant_type=client_credentials&scope=system%2FPatient.read'`
 			if line != want {
 				t.Fatalf("got\n%s\nwant\n%s", line, want)
 			}
@@ -31,6 +31,23 @@ func TestCurlLine(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCurlLineClientIDQuoting: an id holding what a shell interprets inside
+// double quotes stays literal; only the secret's variable expands.
+func TestCurlLineClientIDQuoting(t *testing.T) {
+	req, body, err := tokenRequest(context.Background(), "https://authorization.example/t", "FAKE-$HOME-\"x\"-"+"`id`", config.NewSecret("FAKE-secret"), nil, encodingRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := CurlLine(req, body)
+	want := `-u "FAKE-\$HOME-\"x\"-\` + "`id\\`" + `:$FHIRDOCTOR_CLIENT_SECRET"`
+	if !strings.Contains(line, want) {
+		t.Fatalf("got\n%s\nwant it to hold\n%s", line, want)
+	}
+	if strings.Contains(line, "base64") {
+		t.Fatal("the curl line still pipes through base64")
 	}
 }
 

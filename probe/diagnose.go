@@ -118,6 +118,14 @@ func Diagnose(checks []CheckResult) Diagnosis {
 			a.raise(VerdictPossible, line(c))
 		}
 	}
+	if c := d.by["config"]; c != nil && c.Status == StatusFail {
+		return configOnly(c)
+	}
+	// An unreadable private key is the JWT app's config error: nothing that
+	// needs the key ran, so it stands alone too.
+	if c := d.by["key"]; c != nil && c.Status == StatusFail && c.Facts != nil && c.Facts.Cause == CausePrivateKeyUnreadable {
+		return configOnly(c)
+	}
 	d.config()
 	d.network()
 	d.clock()
@@ -128,6 +136,23 @@ func Diagnose(checks []CheckResult) Diagnosis {
 	d.provider()
 	d.jwtApp()
 	return d.rank()
+}
+
+// configOnly is the diagnosis of a config that failed validation (or of
+// a JWT app's unreadable key file): that cause alone. Every other check was skipped, so any other cause would be a
+// guess ("possible, not measured"), and the fix is the same whatever they
+// are: correct the file first.
+func configOnly(c *CheckResult) Diagnosis {
+	id := CauseConfigInvalid
+	if c.Facts != nil && c.Facts.Cause != "" {
+		id = c.Facts.Cause
+	}
+	ev := []string{line(c)}
+	if c.Facts != nil {
+		ev = append(ev, c.Facts.ConfigErrors...)
+	}
+	fix := causeFix[id]
+	return Diagnosis{Top: id, Causes: []Cause{{ID: id, Verdict: VerdictConfirmed, Evidence: ev, Fix: fix.fix, Step: fix.step}}}
 }
 
 type diagnosis struct {

@@ -39,8 +39,10 @@ func TestDiagnose(t *testing.T) {
 			CauseClientUnknown, map[CauseID]Verdict{CauseClientUnknown: VerdictLikely}, nil},
 		{"dns down", []CheckResult{cr("config", StatusPass, "ok", nil), cr("dns", StatusFail, "cannot resolve", &Facts{Cause: CauseNetwork}), cr("token", StatusFail, "x", &Facts{Class: string(TokenNetwork), Cause: CauseNetwork})},
 			CauseNetwork, map[CauseID]Verdict{CauseNetwork: VerdictConfirmed}, nil},
-		{"config broken", []CheckResult{cr("config", StatusFail, "2 errors", &Facts{Cause: CauseConfigInvalid}), cr("token", StatusSkip, "needs config", nil)},
-			CauseConfigInvalid, map[CauseID]Verdict{CauseConfigInvalid: VerdictConfirmed}, nil},
+		{"config broken", []CheckResult{cr("config", StatusFail, "2 errors", &Facts{Cause: CauseConfigInvalid, ConfigErrors: []string{"c.yaml:7:20: error: token_url must use https"}}), cr("token", StatusSkip, "needs config", nil)},
+			CauseConfigInvalid, map[CauseID]Verdict{CauseConfigInvalid: VerdictConfirmed}, map[CauseID]string{CauseConfigInvalid: "c.yaml:7:20: error"}},
+		{"key unreadable", []CheckResult{cr("config", StatusPass, "ok", nil), cr("key", StatusFail, "private_key_path: no such file", &Facts{Cause: CausePrivateKeyUnreadable}), cr("token", StatusSkip, "needs key", nil)},
+			CausePrivateKeyUnreadable, map[CauseID]Verdict{CausePrivateKeyUnreadable: VerdictConfirmed}, map[CauseID]string{CausePrivateKeyUnreadable: "key: private_key_path: no such file"}},
 		{"outage", append(net, cr("discovery", StatusFail, "503", &Facts{HTTPStatus: 503, Cause: CauseServerOutage}), cr("token", StatusFail, "503", &Facts{Class: string(TokenServerError), Cause: CauseServerOutage, HTTPStatus: 503})),
 			CauseServerOutage, map[CauseID]Verdict{CauseServerOutage: VerdictConfirmed, CauseNetwork: VerdictRuledOut}, nil},
 		{"fhir 403", append(net, cr("token", StatusPass, "ok", &Facts{Class: "ok", HTTPStatus: 200, Requested: []string{"a"}, Granted: []string{"a"}}),
@@ -66,9 +68,16 @@ func TestDiagnose(t *testing.T) {
 					t.Errorf("%s has no evidence", c.ID)
 				}
 			}
-			for _, id := range causeOrder {
-				if _, ok := got[id]; !ok && !slices.Contains(jwtCauses, id) {
-					t.Errorf("cause %s missing", id)
+			if (tt.top == CauseConfigInvalid && tt.checks[0].Status == StatusFail) || tt.top == CausePrivateKeyUnreadable {
+				// Nothing else was measured: the diagnosis is the config alone.
+				if len(d.Causes) != 1 {
+					t.Errorf("an invalid config lists %d causes, want config-invalid alone: %+v", len(d.Causes), d.Causes)
+				}
+			} else {
+				for _, id := range causeOrder {
+					if _, ok := got[id]; !ok && !slices.Contains(jwtCauses, id) {
+						t.Errorf("cause %s missing", id)
+					}
 				}
 			}
 			for id, v := range tt.verdicts {

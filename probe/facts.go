@@ -31,6 +31,9 @@ type Facts struct {
 	// AcceptedEncoding is "form" or "raw" when token.encoding found the
 	// Basic encoding the server accepts, "" otherwise.
 	AcceptedEncoding string
+	// ConfigErrors are the config check's errors, each with its
+	// file:line:col when the file's validation found it.
+	ConfigErrors []string
 	// TokenURL is the token endpoint discovery or metadata advertise, when
 	// it differs from the configured one.
 	TokenURL string

@@ -11,9 +11,16 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 
-// hostileTimeout is the --timeout of the hostile tests: small, so a probe that
-// waits for a hostile server instead of its own deadline shows.
-const hostileTimeout = 500 * time.Millisecond
+// hostileTimeout is the --timeout of the hostile tests whose server answers
+// (badly) at once: generous, so a loaded CI machine running -race never
+// turns a prompt answer into a timeout.
+const hostileTimeout = 10 * time.Second
+
+// trickleTimeout is the --timeout where the server never finishes: small,
+// so a probe that waits for the server instead of its own deadline shows
+// against outerDeadline, yet well above what a loaded machine needs for the
+// TLS handshake and the first bytes.
+const trickleTimeout = 2 * time.Second
 
 // outerDeadline bounds a whole hostile run from outside. A run that reaches it
 // was stopped by the test, not by the probe's own per-check timeout.
@@ -61,10 +68,10 @@ func TestHostileServers(t *testing.T) {
 				"discovery": {StatusFail, []string{"malformed JSON from discovery", "1 MiB cap"}, []string{"announced 4294967296 bytes"}, ""},
 			},
 			top: CauseServerOutage, exit: 7},
-		{name: "byte a second", so: sandbox.Options{Hostile: sandbox.HostileTrickle}, only: []string{"discovery", "token"},
+		{name: "byte a second", so: sandbox.Options{Hostile: sandbox.HostileTrickle}, timeout: trickleTimeout, only: []string{"discovery", "token"},
 			checks: map[string]hostileWant{
-				"token":     {StatusFail, []string{"stalled", "HTTP 200 and 1 of", "not complete in time (--timeout 500ms)"}, []string{"raise --timeout"}, TokenTimeout},
-				"discovery": {StatusFail, []string{"stalled", "(--timeout 500ms)"}, nil, TokenTimeout},
+				"token":     {StatusFail, []string{"stalled", "HTTP 200 and ", "body bytes received", "not complete in time (--timeout 2s)"}, []string{"raise --timeout"}, TokenTimeout},
+				"discovery": {StatusFail, []string{"stalled", "(--timeout 2s)"}, nil, TokenTimeout},
 			},
 			top: CauseServerOutage, exit: 7},
 		{name: "redirect 307 to another host", so: sandbox.Options{Hostile: sandbox.HostileRedirect}, only: []string{"token"},
@@ -228,13 +235,17 @@ func TestHostileRequestToken(t *testing.T) {
 	}{
 		{sandbox.HostileRedirect, "token_url redirects to another host", CauseConfigInvalid},
 		{sandbox.HostileHugeBody, "larger than the 1 MiB cap", CauseServerOutage},
-		{sandbox.HostileTrickle, "(--timeout 500ms)", CauseServerOutage},
+		{sandbox.HostileTrickle, "(--timeout 2s)", CauseServerOutage},
 		{sandbox.HostileCertUntrusted, "unknown authority", CauseTLS},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			t.Parallel()
-			srv, opts := startSandbox(t, sandbox.Options{Hostile: tt.mode}, hostileTimeout)
+			timeout := hostileTimeout
+			if tt.mode == sandbox.HostileTrickle {
+				timeout = trickleTimeout
+			}
+			srv, opts := startSandbox(t, sandbox.Options{Hostile: tt.mode}, timeout)
 			ctx, cancel := context.WithTimeout(context.Background(), outerDeadline)
 			defer cancel()
 			app := opts.Tenant.Cerner.SystemApp

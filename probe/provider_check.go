@@ -106,7 +106,7 @@ func fetchSmartConfig(ctx context.Context, s *state, base string) (smartConfig, 
 		_, _, text := transportFailure(err, hostOf(base))
 		return sc, []string{"discovery: " + text}, fmt.Errorf("discovery: %w", err)
 	}
-	ev := []string{fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency))}
+	ev := resp.evidence(fmt.Sprintf("GET %s: %d in %s", req.URL, resp.Status, ms(resp.Latency)))
 	if resp.Status != http.StatusOK {
 		return sc, ev, fmt.Errorf("discovery answered %d", resp.Status)
 	}
@@ -167,7 +167,7 @@ func (s *state) preflight(ctx context.Context, app *config.ProviderApp, base str
 	noFollow := *s.client
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	sub := &state{opts: s.opts, client: &noFollow}
-	resp, err := sub.do(req)
+	resp, _, err := sub.send(ctx, func() (*http.Request, error) { return req.Clone(ctx), nil })
 	if err != nil {
 		class, cause, text := transportFailure(err, req.URL.Host)
 		pf.transport = &transportProblem{class: class, cause: cause, summary: "authorize endpoint: " + text}
@@ -176,6 +176,7 @@ func (s *state) preflight(ctx context.Context, app *config.ProviderApp, base str
 		}
 		return pf
 	}
+	pf.evidence = append(pf.evidence, resp.Notes...)
 	pf.evidence = append(pf.evidence, fmt.Sprintf("GET %s (client_id %s, redirect_uri %s, scope %q, aud %s, PKCE S256, throwaway state; not followed): %d in %s",
 		app.AuthorizationURL, app.ClientID, app.RedirectURI, strings.Join(app.Scopes, " "), base, resp.Status, ms(resp.Latency)))
 	loc := resp.Header.Get("Location")

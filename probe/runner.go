@@ -115,16 +115,15 @@ func runChecks(ctx context.Context, checks []check, s *state, excluded map[strin
 					return
 				}
 			}
-			if !c.afterFailure {
-				for _, d := range c.deps {
-					if st := results[index[d]].Status; st == StatusFail || st == StatusSkip {
-						finish(i, skipped(fmt.Sprintf("needs %s, which %s", d, pastTense(st))))
-						return
-					}
-				}
-			}
+			// A cancelled run skips everything it had not started: its
+			// dependencies were skipped for the same reason, which is the
+			// one worth naming.
 			if ctx.Err() != nil {
 				finish(i, skipped("cancelled before it started"))
+				return
+			}
+			if why := blockedBy(c, func(d string) Status { return results[index[d]].Status }); why != "" {
+				finish(i, skipped(why))
 				return
 			}
 			emit(Event{Kind: EventStarted, ID: c.id, Title: c.title})
@@ -133,6 +132,30 @@ func runChecks(ctx context.Context, checks []check, s *state, excluded map[strin
 	}
 	wg.Wait()
 	return results
+}
+
+// blockedBy says why c cannot run given its dependencies' statuses, "" when
+// it can. A check runs only when its dependencies passed; an afterFailure
+// check (it explains a failure) also runs after a failed one, but not when
+// none of them ran at all: with nothing measured (an invalid config skips
+// everything) it would only probe with values known to be wrong.
+func blockedBy(c check, status func(id string) Status) string {
+	skippedDep := ""
+	for _, d := range c.deps {
+		st := status(d)
+		switch {
+		case st == StatusSkip && skippedDep == "":
+			skippedDep = d
+		case st != StatusSkip && c.afterFailure:
+			return ""
+		case st == StatusFail:
+			return fmt.Sprintf("needs %s, which %s", d, pastTense(st))
+		}
+	}
+	if skippedDep != "" {
+		return fmt.Sprintf("needs %s, which %s", skippedDep, pastTense(StatusSkip))
+	}
+	return ""
 }
 
 func pastTense(st Status) string {

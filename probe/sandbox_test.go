@@ -81,7 +81,7 @@ func TestScenarios(t *testing.T) {
 	}{
 		{scenario: "healthy", top: CauseOK, exit: 0,
 			status:   map[string]Status{"config": StatusPass, "dns": StatusPass, "tls": StatusPass, "clock": StatusPass, "discovery": StatusPass, "metadata": StatusPass, "token": StatusPass, "token.encoding": StatusSkip, "scopes": StatusSkip, "fhir.patient": StatusPass, "fhir.Observation": StatusPass, "fhir.Encounter": StatusPass, "fhir.DocumentReference": StatusPass, "fhir.Binary": StatusPass},
-			evidence: []string{"Patient/12724066: SMART, N", "expires_in 570 s (normal for Cerner)", "base64 -w0", "$FHIRDOCTOR_CLIENT_SECRET", "chain verified"},
+			evidence: []string{"Patient/12724066: SMART, N", "expires_in 570 s (normal for Cerner)", `-u "`, ":$FHIRDOCTOR_CLIENT_SECRET\"", "chain verified"},
 			verdicts: map[CauseID]Verdict{CauseOK: VerdictConfirmed, CauseServerOutage: VerdictRuledOut, CauseSecretInvalid: VerdictRuledOut, CauseEdgeBlock: VerdictRuledOut}},
 		{scenario: "secret-rotated", top: CauseSecretInvalid, exit: 3,
 			status:   map[string]Status{"token": StatusFail, "fhir.patient": StatusSkip},
@@ -115,7 +115,7 @@ func TestScenarios(t *testing.T) {
 			status:   map[string]Status{"clock": StatusWarn, "token": StatusPass},
 			evidence: []string{"local clock is", "off the server's (more than 1m0s)", "token was still accepted"},
 			verdicts: map[CauseID]Verdict{CauseClockSkew: VerdictPossible}},
-		{scenario: "slow", so: sandbox.Options{SlowDelay: time.Minute}, timeout: 300 * time.Millisecond, top: CauseServerOutage, exit: 7,
+		{scenario: "slow", so: sandbox.Options{SlowDelay: time.Minute}, timeout: 2 * time.Second, top: CauseServerOutage, exit: 7,
 			status:   map[string]Status{"token": StatusFail, "discovery": StatusFail, "tls": StatusPass},
 			evidence: []string{"in time"},
 			verdicts: map[CauseID]Verdict{CauseServerOutage: VerdictConfirmed}},

@@ -43,13 +43,23 @@ func (s *state) getPublic(ctx context.Context, rawURL, accept string) (*response
 	a, ok := sh.fetches.do(ctx, accept+" "+rawURL, func() (*sharedAnswer, bool) {
 		owner = true
 		a := &sharedAnswer{}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-		if err != nil {
-			a.err = err
-			return a, true
+		build := func() (*http.Request, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+			if err == nil {
+				req.Header.Set("Accept", accept)
+			}
+			return req, err
 		}
-		req.Header.Set("Accept", accept)
-		a.resp, a.rec, a.has, a.err = s.exchange(req)
+		// Retried once after a 503 like any request (send); the log entry
+		// is the answer that counts.
+		exchange := func(req *http.Request) (*response, error) {
+			resp, rec, has, err := s.exchange(req)
+			if has {
+				a.rec, a.has = rec, true
+			}
+			return resp, err
+		}
+		a.resp, _, a.err = s.sendVia(ctx, build, exchange)
 		// A failure because this tenant's check ran out of time says
 		// nothing about the URL: let the next tenant fetch it again.
 		return a, a.err == nil || ctx.Err() == nil

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,9 +54,17 @@ type response struct {
 	Redirects []string
 	// FinalURL is where the answer came from (req.URL without redirects).
 	FinalURL *url.URL
+	// Notes describe earlier answers to the same request (a 503 retried)
+	// or why one was not retried: evidence lines.
+	Notes []string
 	// shared is the shared fetch this answer is a copy of (nil when the
 	// run fetched it alone): decodeJSON decodes its body once.
 	shared *sharedAnswer
+}
+
+// evidence is the answer's notes followed by lines, in a new slice.
+func (r *response) evidence(lines ...string) []string {
+	return append(slices.Clone(r.Notes), lines...)
 }
 
 // do sends req with our User-Agent and reads the answer. Failures are
@@ -117,15 +126,20 @@ func (s *state) get(ctx context.Context, rawURL, accept, token string) (*respons
 	if err != nil {
 		return nil, nil, fmt.Errorf("building request for %s: %w", rawURL, err)
 	}
-	req.Header.Set("Accept", accept)
 	if token != "" {
 		if err := credentialsAllowed(req.URL); err != nil {
 			return nil, req, err
 		}
-		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := s.do(req)
-	return resp, req, err
+	build := func() (*http.Request, error) {
+		r := req.Clone(ctx)
+		r.Header.Set("Accept", accept)
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		return r, nil
+	}
+	return s.send(ctx, build)
 }
 
 func (s *state) addSecret(v string) {
@@ -155,6 +169,7 @@ func (s *state) scrub(r Result) Result {
 		ev[i] = rep(e)
 	}
 	r.Evidence = ev
+	r.HTTP = scrubExchange(r.HTTP, rep)
 	return r
 }
 

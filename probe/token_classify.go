@@ -44,6 +44,8 @@ type tokenAnswer struct {
 	Evidence      []string
 	Remedy        string
 	OAuthJSON     bool
+	OAuthError    string // the answer's `error`, cleaned
+	ErrorURI      string // the answer's error_uri, cleaned
 	URN           errorURI
 	CorrelationID string
 	accessToken   string // raw; never printed
@@ -136,6 +138,7 @@ func classifyTokenResponse(status int, h http.Header, body []byte) tokenAnswer {
 }
 
 func classifyOAuthError(a *tokenAnswer, status int, doc oauthDoc) {
+	a.OAuthError, a.ErrorURI = clean(doc.Error, 80), clean(doc.ErrorURI, 400)
 	a.Evidence = append(a.Evidence, "error: "+clean(doc.Error, 80))
 	if doc.ErrorDescription != "" {
 		a.Evidence = append(a.Evidence, "error_description: "+clean(doc.ErrorDescription, 200))

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 
 	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
@@ -43,7 +44,32 @@ func (s *state) requestTokenJWT(ctx context.Context, clientID string, cred crede
 	}
 	at.curl = CurlLine(httpReq, shown) + ` --data-urlencode 'client_assertion_type=` + jwtauth.AssertionType +
 		`' --data-urlencode "client_assertion=$FHIRDOCTOR_CLIENT_ASSERTION"`
-	s.sendToken(httpReq, &at, scopes)
+	// A retry after a 503 (send) must not replay the assertion: servers
+	// refuse a jti they have seen. build signs a new one for every attempt
+	// after the first; the evidence shows the one that decided.
+	sent := false
+	build := func() (*http.Request, error) {
+		if !sent {
+			sent = true
+			return httpReq, nil
+		}
+		a2, err := cred.key.Sign(req, s.opts.Now())
+		if err != nil {
+			return nil, err
+		}
+		raw2 := a2.Value.Reveal()
+		s.addSecret(raw2)
+		s.addSecret(url.QueryEscape(raw2))
+		r, _, err := clientCredentialsRequest(ctx, tokenURL, scopes, url.Values{
+			"client_assertion_type": {jwtauth.AssertionType},
+			"client_assertion":      {raw2},
+		})
+		if err == nil {
+			raw, a = raw2, a2
+		}
+		return r, err
+	}
+	s.sendToken(ctx, build, &at, scopes)
 	at.assertion = assertionEvidence(raw, req, a)
 	return at
 }

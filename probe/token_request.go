@@ -84,6 +84,7 @@ func clientCredentialsRequest(ctx context.Context, tokenURL string, scopes []str
 // tokenAttempt is one token request, sent and classified.
 type tokenAttempt struct {
 	answer tokenAnswer
+	http   *HTTPExchange // nil when no answer came
 	status int
 	curl   string
 	facts  Facts
@@ -127,13 +128,26 @@ func (s *state) requestToken(ctx context.Context, clientID string, cred credenti
 		return at
 	}
 	at.curl = CurlLine(req, body)
-	s.sendToken(req, &at, scopes)
+	// A retry (send, on a 503) rebuilds the request rather than resend this
+	// one: the body reader is spent (requestTokenJWT signs a new assertion
+	// in its build).
+	sent := false
+	build := func() (*http.Request, error) {
+		if !sent {
+			sent = true
+			return req, nil
+		}
+		r, _, err := tokenRequest(ctx, tokenURL, clientID, secret, scopes, enc)
+		return r, err
+	}
+	s.sendToken(ctx, build, &at, scopes)
 	return at
 }
 
-// sendToken sends a built token request and classifies what came back.
-func (s *state) sendToken(req *http.Request, at *tokenAttempt, scopes []string) {
-	resp, err := s.do(req)
+// sendToken sends the token request build makes (again, once, after a 503:
+// see send) and classifies what came back.
+func (s *state) sendToken(ctx context.Context, build func() (*http.Request, error), at *tokenAttempt, scopes []string) {
+	resp, req, err := s.send(ctx, build)
 	if err != nil {
 		class, cause, text := transportFailure(err, req.URL.Host)
 		at.answer = tokenAnswer{Class: class, Cause: cause, Summary: text, Evidence: []string{"no HTTP answer: " + text}}
@@ -145,6 +159,9 @@ func (s *state) sendToken(req *http.Request, at *tokenAttempt, scopes []string) 
 	}
 	at.status = resp.Status
 	at.answer = classifyTokenResponse(resp.Status, resp.Header, resp.Body)
+	at.answer.Evidence = resp.evidence(at.answer.Evidence...)
+	at.http = exchangeOf(resp)
+	at.http.OAuthError, at.http.ErrorURI, at.http.CorrelationID = at.answer.OAuthError, at.answer.ErrorURI, clean(at.answer.CorrelationID, 120)
 	if resp.Truncated {
 		at.answer.Evidence = append(at.answer.Evidence, truncatedEvidence(resp))
 		if at.answer.Class != TokenOK {

@@ -22,6 +22,9 @@ type Result struct {
 	Evidence []string
 	Remedy   string
 	Duration time.Duration
+	// HTTP is the answer that decided the result, nil when the check made
+	// no HTTP exchange (or none that decided it).
+	HTTP *HTTPExchange
 	// Facts are the typed findings the diagnosis reasons on; renderers show
 	// Summary and Evidence instead. Nil for results that found nothing
 	// worth reasoning about.

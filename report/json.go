@@ -40,6 +40,24 @@ type CheckDoc struct {
 	Summary    string   `json:"summary"`
 	Evidence   []string `json:"evidence"`
 	Remedy     string   `json:"remedy"`
+	HTTP       *HTTPDoc `json:"http,omitempty"`
+}
+
+// HTTPDoc is the answer that decided a check; absent fields are omitted.
+type HTTPDoc struct {
+	Status        int    `json:"status,omitempty"`
+	ContentType   string `json:"content_type,omitempty"`
+	OAuthError    string `json:"oauth_error,omitempty"`
+	ErrorURI      string `json:"error_uri,omitempty"`
+	CorrelationID string `json:"correlation_id,omitempty"`
+}
+
+func httpDoc(x *probe.HTTPExchange) *HTTPDoc {
+	if x == nil {
+		return nil
+	}
+	d := HTTPDoc(*x)
+	return &d
 }
 
 // DiagnosisDoc is the ranked cause list.
@@ -79,6 +97,7 @@ func NewDocument(r *probe.Report, version string) Document {
 			Summary:    c.Summary,
 			Evidence:   nonNil(c.Evidence),
 			Remedy:     c.Remedy,
+			HTTP:       httpDoc(c.HTTP),
 		})
 	}
 	for _, c := range r.Diagnosis.Causes {

@@ -120,36 +120,41 @@ type TextOptions struct {
 	Style Style
 	// Verbose shows evidence under passing checks too, and ruled-out causes.
 	Verbose bool
+	// Width wraps lines at word boundaries to this many columns (the
+	// terminal's width); 0 leaves them whole, as pipes and files want.
+	Width int
 }
 
 // Text writes the doctor-style report of `fhirdoctor probe`.
 func Text(w io.Writer, r *probe.Report, opt TextOptions) error {
 	st := opt.Style
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  tenant %s · %s\n\n", st.apply(st.Bold, "fhirdoctor probe"), r.Tenant, r.ConfigPath)
+	b.WriteString(Wrap(st.apply(st.Bold, "fhirdoctor probe")+"  ", fmt.Sprintf("tenant %s · %s", r.Tenant, r.ConfigPath), "  ", opt.Width) + "\n\n")
 	idw := 0
 	for _, c := range r.Checks {
 		idw = max(idw, len(c.ID))
 	}
+	width := opt.Width
+	hang := strings.Repeat(" ", 2+idw+2)
 	for _, c := range r.Checks {
-		line := fmt.Sprintf("%s %-*s  %s", st.Mark(c.Status), idw, c.ID, c.Summary)
+		text := c.Summary
 		if d := Duration(c.Duration); d != "" {
-			line += "  " + st.apply(st.Dim, d)
+			text += "  " + st.apply(st.Dim, d)
 		}
-		b.WriteString(line + "\n")
+		b.WriteString(Wrap(fmt.Sprintf("%s %-*s  ", st.Mark(c.Status), idw, c.ID), text, hang, width) + "\n")
 		if c.Status == probe.StatusWarn || c.Status == probe.StatusFail || (opt.Verbose && c.Status == probe.StatusPass) {
 			for _, e := range c.Evidence {
-				b.WriteString("    " + e + "\n")
+				b.WriteString(Wrap("    ", e, "      ", width) + "\n")
 			}
 		}
 		if c.Remedy != "" && (c.Status == probe.StatusWarn || c.Status == probe.StatusFail) {
-			b.WriteString("    " + st.apply(st.Bold, "→ "+c.Remedy) + "\n")
+			b.WriteString(styleLines(st.Bold, Wrap("    → ", c.Remedy, "      ", width)) + "\n")
 		}
 	}
 	b.WriteString("\n")
 	writeDiagnosis(&b, r.Diagnosis, opt)
 	code := probe.ExitCode(r.Diagnosis.Top)
-	fmt.Fprintf(&b, "\n%s · %s · exit %d\n", Count(r.Checks), Duration(r.Duration), code)
+	b.WriteString("\n" + Wrap("", fmt.Sprintf("%s · %s · exit %d", Count(r.Checks), Duration(r.Duration), code), "", opt.Width) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -158,13 +163,13 @@ func writeDiagnosis(b *strings.Builder, d probe.Diagnosis, opt TextOptions) {
 	st := opt.Style
 	switch {
 	case d.Top == probe.CauseOK && d.Untested != "":
-		b.WriteString(st.apply(st.Bold, "Diagnosis: ok as far as checked") + ": no check failed, but the credentials were not tested (" + d.Untested + ").\n")
+		b.WriteString(Wrap(st.apply(st.Bold, "Diagnosis: ok as far as checked")+": ", "no check failed, but the credentials were not tested ("+d.Untested+").", "  ", opt.Width) + "\n")
 	case d.Top == probe.CauseOK:
 		b.WriteString(st.apply(st.Bold, "Diagnosis: ok") + ": the credentials work end to end.\n")
 	default:
-		fmt.Fprintf(b, "%s %s\n", st.apply(st.Bold, "Diagnosis:"), Headline(d.Top))
+		b.WriteString(Wrap(st.apply(st.Bold, "Diagnosis:")+" ", Headline(d.Top), "  ", opt.Width) + "\n")
 	}
-	n := 0
+	var shown []probe.Cause
 	for _, c := range d.Causes {
 		if c.ID == probe.CauseOK {
 			continue
@@ -172,19 +177,43 @@ func writeDiagnosis(b *strings.Builder, d probe.Diagnosis, opt TextOptions) {
 		if c.Verdict == probe.VerdictRuledOut && !opt.Verbose && d.Top == probe.CauseOK {
 			continue
 		}
-		n++
-		fmt.Fprintf(b, "  %d. %-18s %s\n", n, c.ID, verdictStyle(st, c.Verdict))
+		shown = append(shown, c)
+	}
+	// Numbers are right-aligned so that 10. lines up with 9.; the text
+	// under a cause starts where its id does.
+	nw := len(fmt.Sprint(len(shown)))
+	indent := strings.Repeat(" ", 2+nw+2)
+	idw := 18
+	for _, c := range shown {
+		idw = max(idw, len(c.ID))
+	}
+	for i, c := range shown {
+		fmt.Fprintf(b, "  %*d. %-*s %s\n", nw, i+1, idw, c.ID, verdictStyle(st, c.Verdict))
 		for _, e := range c.Evidence {
-			b.WriteString("       " + e + "\n")
+			b.WriteString(Wrap(indent+"  ", e, indent+"    ", opt.Width) + "\n")
 		}
 		if c.Fix != "" && c.Verdict != probe.VerdictRuledOut {
 			fix := c.Fix
 			if c.Step > 0 {
 				fix = StepTitle(c.Step) + ": " + fix
 			}
-			b.WriteString("       " + st.apply(st.Bold, "fix: "+fix) + "\n")
+			b.WriteString(styleLines(st.Bold, Wrap(indent+"  ", "fix: "+fix, indent+"       ", opt.Width)) + "\n")
 		}
 	}
+}
+
+// styleLines styles each line of s apart, after its indentation, so that a
+// wrapped line keeps its style and the indentation stays plain.
+func styleLines(f func(string) string, s string) string {
+	if f == nil {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		body := strings.TrimLeft(l, " ")
+		lines[i] = l[:len(l)-len(body)] + f(body)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func verdictStyle(st Style, v probe.Verdict) string {

@@ -62,7 +62,7 @@ var epicScenarioDefs = []scenarioDef{
 		behaviour{systemScopes: healthyScopes, keys: keyOtherKey}},
 	{Scenario{"jwt-alg-unsupported", "only RS384 is accepted; the configured key is P-384"},
 		behaviour{systemScopes: healthyScopes, ecKey: true, rsaOnly: true}},
-	{Scenario{"jwt-key-propagating", "the key was registered moments ago; accepted after Options.Propagation (default 20s)"},
+	{Scenario{"jwt-key-propagating", "the key was registered moments ago; accepted after a propagation delay (20 s by default)"},
 		behaviour{systemScopes: healthyScopes, keys: keyJustNow}},
 	{Scenario{"jwks-unreachable", "the server must fetch the app's jwks_url, which does not answer"},
 		behaviour{systemScopes: healthyScopes, keys: keyURLUnreachable}},

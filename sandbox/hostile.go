@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -29,6 +30,7 @@ const (
 	HostileReset         = "reset"               // token and discovery: part of the body, then a TCP RST
 	HostileH2Only        = "h2-only"             // ALPN h2 only: HTTP/1.1 clients are refused
 	HostileTLS10         = "tls1.0-only"         // the TLS host speaks TLS 1.0 and nothing newer
+	HostileBlip503       = "blip-503"            // every path answers its first request 503 (Retry-After: 1), then works
 )
 
 // HostileMode names one hostile behaviour.
@@ -50,6 +52,7 @@ var hostileModes = []HostileMode{
 	{HostileReset, "token endpoint and discovery send part of the body, then reset the connection (RST; HTTP/1.1 only)"},
 	{HostileH2Only, "the TLS host offers ALPN h2 only and refuses HTTP/1.1"},
 	{HostileTLS10, "the TLS host speaks TLS 1.0 only"},
+	{HostileBlip503, "every path of the TLS host answers its first request 503 Service Unavailable with Retry-After: 1, then works: a passing blip, not an outage"},
 }
 
 // HostileModes lists every hostile mode.
@@ -78,6 +81,7 @@ type hostileState struct {
 	otherHost string            // host:port of the redirect target listener
 	otherReqs atomic.Int64      // requests the redirect target received
 	otherAuth atomic.Int64      // ... of which carried an Authorization header
+	blipped   sync.Map          // HostileBlip503: paths that already answered 503
 }
 
 // OtherHostRequests reports what the redirect target of HostileRedirect received: every
@@ -116,6 +120,8 @@ func (s *Server) hostileMiddleware(next http.Handler) http.Handler {
 		answer = writeReset
 	case HostileRedirect:
 		answer = s.writeRedirect
+	case HostileBlip503:
+		return s.blip(next)
 	default:
 		return next
 	}

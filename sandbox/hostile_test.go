@@ -155,6 +155,25 @@ func TestHostileModesMisbehave(t *testing.T) {
 				t.Fatal("LeafCertificate is not the expired one")
 			}
 		}},
+		{mode: HostileBlip503, check: func(t *testing.T, s *Server, c *http.Client) {
+			for i, want := range []int{503, 200, 200} {
+				resp := mustGet(t, c, discoveryURL(s))
+				resp.Body.Close()
+				if resp.StatusCode != want {
+					t.Fatalf("discovery request %d: %d, want %d", i+1, resp.StatusCode, want)
+				}
+				if want == 503 && resp.Header.Get("Retry-After") != "1" {
+					t.Fatalf("the blip's Retry-After is %q, want 1", resp.Header.Get("Retry-After"))
+				}
+			}
+			// Every path blips once: metadata's first answer is a 503 too
+			// (the check below reads its second).
+			resp := mustGet(t, c, s.fhirBase()+"/metadata")
+			resp.Body.Close()
+			if resp.StatusCode != 503 {
+				t.Fatalf("metadata's first answer: %d, want 503", resp.StatusCode)
+			}
+		}},
 		{mode: HostileCertUntrusted, check: func(t *testing.T, s *Server, c *http.Client) {
 			var want x509.UnknownAuthorityError
 			if err := getErr(c, discoveryURL(s)); !errors.As(err, &want) {

@@ -68,7 +68,7 @@ var scenarioDefs = []scenarioDef{
 		behaviour{systemScopes: healthyScopes, outage: true}},
 	{Scenario{"clock-skew", "Date headers 10 minutes ahead; everything else healthy"},
 		behaviour{systemScopes: healthyScopes, skew: 10 * time.Minute}},
-	{Scenario{"slow", "every answer waits Options.SlowDelay (default 30s) or until the client gives up"},
+	{Scenario{"slow", "every answer waits 30 s, longer than any sensible --timeout, or until the client gives up"},
 		behaviour{systemScopes: healthyScopes, slow: true}},
 }
 

@@ -40,6 +40,10 @@ type common struct {
 	// every probe run weighs it.
 	evidence Evidence
 
+	// nav is the change of screen asked for while the wizard handles a
+	// message; the wizard makes it before reading the next (typeahead.go).
+	nav *navigation
+
 	// tenant is the tenant as last loaded from the config.
 	tenant  config.Tenant
 	session *Session

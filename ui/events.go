@@ -15,13 +15,6 @@ import (
 // current screen only.
 type event interface{ isEvent() }
 
-// Navigation.
-
-// goToMsg asks the wizard to make another screen current.
-type goToMsg struct{ to screenID }
-
-func goTo(s screenID) tea.Cmd { return func() tea.Msg { return goToMsg{to: s} } }
-
 // Cross-screen effects.
 
 // optionChosenMsg: Step 2 chose how to get new credentials; Step 3

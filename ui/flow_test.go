@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/uitest"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -39,7 +40,7 @@ func TestFlowNeverShowsSecret(t *testing.T) {
 	d.waitFor("remains")
 	fm, screen := d.final()
 
-	all := d.all.String() + screen
+	all := d.all.String() + d.screen.All() + screen
 	for _, leak := range []string{fakeNewSecret, fakeOldSecret, "FAKE-access-token", "new-secret", "FAKE-typo"} {
 		if strings.Contains(all, leak) {
 			t.Errorf("output contains %q", leak)
@@ -84,7 +85,7 @@ func TestQuitWaitsForWrite(t *testing.T) {
 	d.waitFor("Finishing")
 	close(release)
 	// No Quit from the test: the program must end by itself once written.
-	fm, ok := d.tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(Model)
+	fm, ok := uitest.Unwrap(d.tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second))).(Model)
 	if !ok {
 		t.Fatal("final model is not a ui.Model")
 	}
@@ -255,7 +256,7 @@ func TestInterruptOrQuit(t *testing.T) {
 			d := startWizard(t, w, w.deps(), Options{})
 			d.waitFor("Diagnosis")
 			d.keys(tc.key)
-			fm, ok := d.tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(Model)
+			fm, ok := uitest.Unwrap(d.tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second))).(Model)
 			if !ok {
 				t.Fatal("final model is not a ui.Model")
 			}

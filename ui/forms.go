@@ -53,13 +53,16 @@ func (c *common) startForm(f *huh.Form) tea.Cmd {
 	return f.Init()
 }
 
-// updateForm hands msg to f and says whether f completed with it.
+// updateForm hands msg to f and says whether f completed with it. The
+// moves to the next field, or the end of the form, happen here rather than
+// in a later message, so a key typed ahead reaches the field or screen the
+// previous one led to (typeahead.go).
 func updateForm(f *huh.Form, msg tea.Msg) (tea.Cmd, bool) {
 	if !pending(f) {
 		return nil, false
 	}
 	_, cmd := f.Update(msg)
-	return cmd, f.State == huh.StateCompleted
+	return settleForm(f, cmd), f.State == huh.StateCompleted
 }
 
 // handleForm hands msg to f and runs submit when f completes with it.
@@ -72,17 +75,18 @@ func handleForm(f *huh.Form, msg tea.Msg, submit func() tea.Cmd) tea.Cmd {
 }
 
 // advance is what a screen does once its form is answered: its effects
-// for other screens, then, on a terminal, the next screen. The accessible
-// mode asks where to go instead.
+// for other screens, then, on a terminal, the next screen, both before the
+// next key is read. The accessible mode asks where to go instead.
 func (c *common) advance(next screenID, effects ...tea.Msg) tea.Cmd {
-	cmds := make([]tea.Cmd, 0, len(effects)+1)
-	for _, e := range effects {
-		cmds = append(cmds, emit(e))
-	}
 	if c.accessible {
-		return tea.Batch(cmds...) // the line runner has no sequences: nothing waits on order there
+		cmds := make([]tea.Cmd, 0, len(effects))
+		for _, e := range effects {
+			cmds = append(cmds, emit(e))
+		}
+		return tea.Batch(cmds...)
 	}
-	return tea.Sequence(append(cmds, goTo(next))...)
+	c.nav = &navigation{to: next, effects: effects}
+	return nil
 }
 
 // pending says f waits for an answer.

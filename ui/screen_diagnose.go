@@ -155,9 +155,9 @@ func (d *diagnoseScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return d.startProbe()
 	case key.Matches(msg, k.Next):
-		return goTo(stepStatus)
+		return d.c.goTo(stepStatus)
 	case key.Matches(msg, k.Provider):
-		return goTo(sideProvider)
+		return d.c.goTo(sideProvider)
 	}
 	return nil
 }

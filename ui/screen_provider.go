@@ -103,7 +103,7 @@ func (s *providerScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			s.cancel()
 		}
 		*s = providerScreen{base: s.base, run: s.run}
-		return goTo(stepDiagnose)
+		return s.c.goTo(stepDiagnose)
 	case key.Matches(msg, k.Retry):
 		return s.enter()
 	case key.Matches(msg, k.Open):

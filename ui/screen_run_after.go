@@ -138,9 +138,9 @@ func (s *runAfterScreen) update(msg tea.Msg) tea.Cmd {
 			if s.f != nil {
 				s.f.State = huh.StateAborted
 			}
-			return goTo(stepSummary)
+			return s.c.goTo(stepSummary)
 		case !pending(s.f) && !s.running && key.Matches(msg, k.Next):
-			return goTo(stepSummary)
+			return s.c.goTo(stepSummary)
 		}
 		if !pending(s.f) {
 			var cmd tea.Cmd
@@ -168,7 +168,7 @@ func (s *runAfterScreen) submit() tea.Cmd {
 	}
 	s.confirming = false
 	if !s.run {
-		return goTo(stepSummary)
+		return s.c.goTo(stepSummary)
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
 	done := c.after.start(cancel)

@@ -166,7 +166,7 @@ func (s *summaryScreen) decide() tea.Cmd {
 	case stageRun:
 		s.offered = true
 		if s.runNext {
-			return goTo(sideRunAfter)
+			return s.c.goTo(sideRunAfter)
 		}
 		return s.enter()
 	}

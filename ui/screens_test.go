@@ -12,18 +12,21 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/fhirdoctor/fhirdoctor/internal/uitest"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
 // driver runs the wizard in a teatest program at 80x24 with a pinned
-// colour profile and keeps every byte the program wrote, so a test can
-// scan all frames for the secret.
+// colour profile. It waits on the frames the model draws (uitest.Screen:
+// the output stream holds only the cells that changed) and keeps every
+// byte the program wrote, so a test can scan all output for the secret.
 type driver struct {
-	t     *testing.T
-	tm    *teatest.TestModel
-	world *fakeWorld
-	mu    sync.Mutex
-	all   bytes.Buffer
+	t      *testing.T
+	tm     *teatest.TestModel
+	screen *uitest.Screen
+	world  *fakeWorld
+	mu     sync.Mutex
+	all    bytes.Buffer
 	// height is the window's; a golden holds exactly that many lines.
 	height int
 }
@@ -36,17 +39,36 @@ func startWizard(t *testing.T, world *fakeWorld, deps Deps, opts Options) *drive
 func startWizardSized(t *testing.T, world *fakeWorld, deps Deps, opts Options, width, height int) *driver {
 	t.Helper()
 	opts.NoColor = true
-	tm := teatest.NewTestModel(t, New(deps, opts),
+	screen := uitest.NewScreen()
+	tm := teatest.NewTestModel(t, screen.Wrap(New(deps, opts)),
 		teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	return &driver{t: t, tm: tm, world: world, height: height}
+	return &driver{t: t, tm: tm, screen: screen, world: world, height: height}
 }
 
-// waitFor blocks until the output written since the last wait holds s.
+// waitFor blocks until a frame drawn after every key sent so far shows s.
+// On failure it prints the last frame without the fake secrets.
 func (d *driver) waitFor(s string) {
 	d.t.Helper()
-	teatest.WaitFor(d.t, io.TeeReader(d.tm.Output(), d), func(b []byte) bool {
-		return bytes.Contains(b, []byte(s))
+	last, ok := d.screen.WaitFor(d.tm.Send, s, 60*time.Second) // a bound for a stuck wizard, not a timing assertion
+	rest, _ := io.ReadAll(d.tm.Output())
+	_, _ = d.Write(rest)
+	if !ok {
+		for _, secret := range []string{fakeNewSecret, fakeOldSecret, "FAKE-access-token"} {
+			last = strings.ReplaceAll(last, secret, "[REDACTED]")
+		}
+		d.t.Fatalf("the wizard never showed %q; last frame (fake secrets redacted):\n%s", s, last)
+	}
+}
+
+// waitWritten blocks until the bytes the program wrote hold s: for a test
+// of what reaches the terminal (an escape sequence), not of what it shows.
+func (d *driver) waitWritten(s string) {
+	d.t.Helper()
+	teatest.WaitFor(d.t, io.TeeReader(d.tm.Output(), d), func([]byte) bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return bytes.Contains(d.all.Bytes(), []byte(s))
 	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
@@ -95,7 +117,7 @@ func (d *driver) final() (Model, string) {
 	if err := d.tm.Quit(); err != nil {
 		d.t.Fatal(err)
 	}
-	fm, ok := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(60*time.Second)).(Model)
+	fm, ok := uitest.Unwrap(d.tm.FinalModel(d.t, teatest.WithFinalTimeout(60*time.Second))).(Model)
 	if !ok {
 		d.t.Fatal("final model is not a ui.Model")
 	}
@@ -222,7 +244,7 @@ func TestScreens(t *testing.T) {
 		}},
 		{name: "step4_test_failed", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, "FAKE-still-wrong")
-			d.waitFor("anyway")
+			d.waitFor("Write it anyway?") // the question: the help bar says "write anyway" before the diff is in
 		}},
 		{name: "step5_verify", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			toStep4(d, fakeNewSecret)

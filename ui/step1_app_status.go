@@ -207,7 +207,7 @@ func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	if !pending(s.f) {
 		switch {
 		case key.Matches(msg, k.Next):
-			return goTo(stepRegenerate)
+			return s.c.goTo(stepRegenerate)
 		case key.Matches(msg, k.Open):
 			return openCmd(s.c.deps.OpenURL, s.c.deps.ConsoleURL)
 		}

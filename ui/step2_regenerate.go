@@ -85,7 +85,7 @@ func (r *regenerateScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		c.setNotice("Sent the tenant ID and scopes to the clipboard (OSC 52, where the terminal allows it).")
 		return tea.SetClipboard(tenantID(app.TokenURL) + "\n" + strings.Join(app.Scopes, "\n") + "\n")
 	case !pending(r.f) && key.Matches(msg, k.Next):
-		return goTo(stepUpdate)
+		return r.c.goTo(stepUpdate)
 	case key.Matches(msg, k.Up), key.Matches(msg, k.Down):
 		r.touched = true
 	}

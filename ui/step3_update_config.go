@@ -137,7 +137,7 @@ func (u *updateScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := u.c.keys.forScreen(u.keys())
 	if !pending(u.f) {
 		if key.Matches(msg, k.Next) {
-			return goTo(stepTest)
+			return u.c.goTo(stepTest)
 		}
 		return nil
 	}
@@ -267,7 +267,7 @@ func (u *updateScreen) updateKey(msg tea.Msg) tea.Cmd {
 			u.c.setNotice("Sent the public JWK Set to the clipboard (OSC 52, where the terminal allows it).")
 			return tea.SetClipboard(kr.key.JWKS)
 		case !pending(kr.f) && key.Matches(msg, k.Next) && kr.uploaded:
-			return goTo(stepTest)
+			return u.c.goTo(stepTest)
 		case !pending(kr.f) && key.Matches(msg, k.Next):
 			return kr.ask()
 		}

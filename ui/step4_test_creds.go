@@ -167,11 +167,11 @@ func (t *testScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := t.c.keys.forScreen(t.keys())
 	switch {
 	case key.Matches(msg, k.Next) && t.written:
-		return goTo(stepVerify)
+		return t.c.goTo(stepVerify)
 	case key.Matches(msg, k.Retry):
 		return t.startTest()
 	case key.Matches(msg, k.Edit):
-		return goTo(stepUpdate)
+		return t.c.goTo(stepUpdate)
 	case key.Matches(msg, k.Write) && pending(t.f):
 		if !t.outcome.OK && !t.confirm {
 			// A pair that failed the test is written only when asked twice.
@@ -185,7 +185,7 @@ func (t *testScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Write) && t.declined:
 		return t.ask()
 	case key.Matches(msg, k.Next) && !pending(t.f) && !t.testing && !t.writing:
-		return goTo(stepVerify)
+		return t.c.goTo(stepVerify)
 	}
 	return handleForm(t.f, msg, t.decide)
 }

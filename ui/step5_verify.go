@@ -99,7 +99,7 @@ func (v *verifyScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Retry):
 		return v.start()
 	case key.Matches(msg, k.Next):
-		return goTo(stepSummary)
+		return v.c.goTo(stepSummary)
 	}
 	return nil
 }

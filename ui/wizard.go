@@ -72,7 +72,13 @@ func (m Model) Session() Session {
 
 func (w *wizard) current() screen { return w.screens[w.cur] }
 
+// handle handles msg, then the change of screen it asked for, if any.
 func (w *wizard) handle(msg tea.Msg) tea.Cmd {
+	cmd := w.route(msg)
+	return tea.Batch(cmd, w.navigate())
+}
+
+func (w *wizard) route(msg tea.Msg) tea.Cmd {
 	c := w.c
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -93,12 +99,6 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		}
 		var cmd tea.Cmd
 		c.spinner, cmd = c.spinner.Update(msg)
-		return cmd
-	case goToMsg:
-		cmd := w.goTo(msg.to)
-		if pending(w.current().form()) {
-			w.followCursor() // a question below the fold (a long Summary) comes into view
-		}
 		return cmd
 	case openedMsg:
 		if msg.err != nil {
@@ -180,6 +180,15 @@ func (w *wizard) goTo(to screenID) tea.Cmd {
 	w.c.notice = ""
 	w.fullHelp = false
 	return w.current().enter()
+}
+
+// show goes to another screen and scrolls its question into view.
+func (w *wizard) show(to screenID) tea.Cmd {
+	cmd := w.goTo(to)
+	if pending(w.current().form()) {
+		w.followCursor() // a question below the fold (a long Summary) comes into view
+	}
+	return cmd
 }
 
 // busy says an async job shows a spinner.

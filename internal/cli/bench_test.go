@@ -165,12 +165,6 @@ func BenchmarkProbeAllTenants(b *testing.B) {
 	}
 }
 
-func tenantYAML(name string, t config.Tenant) string {
-	sa := t.Cerner.SystemApp
-	return fmt.Sprintf("  %s:\n    cerner:\n      fhir_base_url: %q\n      test_patient_id: %q\n      system_app:\n        client_id: %q\n        client_secret: %q\n        token_url: %q\n        scopes: %q\n",
-		name, t.Cerner.FHIRBaseURL, t.Cerner.TestPatientID, sa.ClientID, sa.ClientSecret.Reveal(), sa.TokenURL, strings.Join(sa.Scopes, " "))
-}
-
 // selfCPU is this process's user + system CPU time so far.
 func selfCPU(b *testing.B) time.Duration {
 	var ru syscall.Rusage
@@ -186,13 +180,6 @@ func maxrssBytes(ru *syscall.Rusage) int64 {
 		return int64(ru.Maxrss)
 	}
 	return int64(ru.Maxrss) * 1024
-}
-
-// jwtTenantYAML renders a private_key_jwt tenant in the ehr: shape.
-func jwtTenantYAML(name string, t config.Tenant) string {
-	sa := t.Cerner.SystemApp
-	return fmt.Sprintf("  %s:\n    ehr:\n      vendor: %s\n      base_url: %q\n      patients: [%q]\n      system_app:\n        client_id: %q\n        private_key_path: %q\n        key_id: %q\n        token_url: %q\n        scopes: %q\n        jwks_url: %q\n",
-		name, t.Vendor, t.Cerner.FHIRBaseURL, t.Cerner.TestPatientID, sa.ClientID, sa.PrivateKeyPath, sa.KeyID, sa.TokenURL, strings.Join(sa.Scopes, " "), sa.JWKSURL)
 }
 
 // BenchmarkProbeAllTenantsJWT is the JWT issue's scale target: `probe

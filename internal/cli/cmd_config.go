@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,11 +11,14 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
+var validateFormats = []string{formatText, formatJSON, formatGitHub}
+
 func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Show or validate the config file",
-		Args:  cobra.NoArgs,
+		Args:  noArgsOrSuggest,
+		RunE:  helpWhenNoArgs,
 	}
 	var showJSON bool
 	show := &cobra.Command{
@@ -43,46 +47,88 @@ func newConfigCmd(io *IOStreams, g *globals) *cobra.Command {
 			return err
 		},
 	}
-	show.Flags().BoolVar(&showJSON, "json", false, "print a JSON document (schema 1) instead")
-	cmd.AddCommand(show, &cobra.Command{
+	show.Flags().BoolVar(&showJSON, "json", false, "print a JSON document (schema 1) instead: each secret as its sha256 fingerprint and where it lives")
+	var format string
+	validate := &cobra.Command{
 		Use:   "validate",
 		Short: "Check every tenant of the config file; exit 1 on any error",
-		Args:  cobra.NoArgs,
+		Example: `  fhirdoctor config validate
+  fhirdoctor config validate --format json | jq '.findings[] | select(.severity == "error")'
+  fhirdoctor config validate --format github   # annotations on the file in a pull request`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := g.loadFile(io)
+			fm, err := resolveFormat(format, false, true, validateFormats)
 			if err != nil {
 				return err
 			}
-			path := f.Path()
-			findings := f.Validate()
-			var errs, warns int
-			for _, x := range findings {
-				fmt.Fprintln(io.Out, x.String())
-				if x.Severity == config.SeverityError {
-					errs++
-				} else {
-					warns++
-				}
-			}
-			if errs > 0 {
-				return fmt.Errorf("%s: %d error%s, %d warning%s", path, errs, report.Plural(errs), warns, report.Plural(warns))
-			}
-			fmt.Fprintf(io.Out, "%s: valid (%d tenant%s, %d warning%s)\n", path, len(f.TenantNames()), report.Plural(len(f.TenantNames())), warns, report.Plural(warns))
-			return nil
+			return runValidate(io, g, fm)
 		},
-	})
+	}
+	validate.Flags().StringVar(&format, "format", formatText, "output: text (file:line:col: lines), json or github (workflow annotations on the file)")
+	cmd.AddCommand(show, validate)
 	return cmd
+}
+
+func runValidate(io *IOStreams, g *globals, format string) error {
+	var path string
+	var tenants []string
+	var findings []config.Finding
+	f, err := g.loadFile(io)
+	var pe *config.ParseError
+	switch {
+	case err == nil:
+		path, tenants, findings = f.Path(), f.TenantNames(), f.Validate()
+	case format != formatText && errors.As(err, &pe):
+		// A file that does not parse is one error finding, in every format.
+		path, findings = pe.Pos.File, []config.Finding{pe.Finding()}
+	default:
+		return err
+	}
+	errs, warns := report.CountFindings(findings)
+	switch format {
+	case formatJSON:
+		b, err := report.ValidateJSON(path, tenants, findings)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Out.Write(b); err != nil {
+			return err
+		}
+	case formatGitHub:
+		if err := report.FindingsGitHub(io.Out, findings); err != nil {
+			return err
+		}
+	default:
+		for _, x := range findings {
+			fmt.Fprintln(io.Out, x.String())
+		}
+	}
+	summary := fmt.Sprintf("%s: %d error%s, %d warning%s", path, errs, report.Plural(errs), warns, report.Plural(warns))
+	if errs > 0 {
+		if format != formatText {
+			// stdout already says everything; stderr gets the count.
+			fmt.Fprintln(io.Err, summary)
+			return errSilent
+		}
+		return errors.New(summary)
+	}
+	if format == formatText {
+		fmt.Fprintf(io.Out, "%s: valid (%d tenant%s, %d warning%s)\n", path, len(tenants), report.Plural(len(tenants)), warns, report.Plural(warns))
+	}
+	return nil
 }
 
 // describeTenant renders `config show`: the tenant as the backend reads
 // it, in any shape, with each secret masked and the place it lives.
+// Values start in one column whatever the nesting.
 func describeTenant(f *config.File, t config.Tenant) string {
+	const valueCol = 23 // two columns past the longest keys (private_key_path, authorization_url) at their depth
 	var b strings.Builder
 	row := func(indent int, k, v string) {
 		if v == "" {
 			return
 		}
-		fmt.Fprintf(&b, "%s%-*s %s\n", strings.Repeat("  ", indent), 20-2*indent, k, v)
+		fmt.Fprintf(&b, "%-*s %s\n", valueCol-1, strings.Repeat("  ", indent)+k, v)
 	}
 	secret := func(s config.Secret) string {
 		if src := s.Source(); src.Kind == config.SourceUnresolved {

@@ -11,11 +11,11 @@ import (
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
-	"github.com/fhirdoctor/fhirdoctor/report"
 )
 
 type probeFlags struct {
 	json       bool
+	format     string
 	only, skip []string
 	listChecks bool
 	allTenants bool
@@ -36,7 +36,7 @@ configured tenant concurrently, then ranks root causes from the evidence.
 
 Exit codes: 0 all passed (warnings allowed), 1 usage or config error, 2 network/DNS/
 TLS/clock, 3 credentials rejected, 4 blocked before the OAuth server, 5 scope or
-tenant, 6 token works but FHIR reads fail, 7 server outage.`,
+tenant, 6 token works but FHIR reads fail, 7 server outage, 130 interrupted.`,
 		Example: `  fhirdoctor probe
   fhirdoctor probe --json | jq -r .diagnosis.top
   fhirdoctor probe --only dns,tls,token
@@ -44,6 +44,11 @@ tenant, 6 token works but FHIR reads fail, 7 server outage.`,
   CERNER_CLIENT_SECRET=... fhirdoctor probe --from-env   # no config file: the CERNER_* variables`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := resolveFormat(f.format, f.json, cmd.Flags().Changed("format"), probeFormats)
+			if err != nil {
+				return err
+			}
+			f.format = format
 			if f.listChecks {
 				return listChecks(io)
 			}
@@ -60,14 +65,15 @@ tenant, 6 token works but FHIR reads fail, 7 server outage.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.json, "json", false, "print the JSON document (schema 1) and nothing else on stdout")
+	fl.StringVar(&f.format, "format", formatText, "output: text, json (the schema 1 document), junit (XML, one test case per check) or github (workflow annotations)")
+	fl.BoolVar(&f.json, "json", false, "same as --format json: the JSON document and nothing else on stdout")
 	fl.StringSliceVar(&f.only, "only", nil, "run only these check ids (and what they depend on)")
 	fl.StringSliceVar(&f.skip, "skip", nil, "skip these check ids")
 	fl.BoolVar(&f.listChecks, "list-checks", false, "list the checks and exit")
 	fl.BoolVar(&f.allTenants, "all-tenants", false, "probe every tenant of the config concurrently; one table, then details (--json: an array)")
 	fl.BoolVar(&f.provider, "provider", false, "then sign in once to test the provider app (authorization code + PKCE) end to end")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "with --provider: print the sign-in URL instead of opening a browser")
-	fl.StringVar(&f.keyUploadedAt, "key-uploaded-at", "", "JWT apps: when the public key was registered (RFC 3339 time, or how long ago: 20m); evidence that a refusal may be propagation")
+	fl.StringVar(&f.keyUploadedAt, "key-uploaded-at", "", "for JWT apps: when the public key was registered (RFC 3339 time, or how long ago: 20m); evidence that a refusal may be propagation")
 	fl.BoolVar(&f.fromEnv, "from-env", false, "no config file: read CERNER_BASE_URL, CERNER_CLIENT_ID, CERNER_CLIENT_SECRET, CERNER_TOKEN_URL and CERNER_SCOPES (for CI)")
 	return cmd
 }
@@ -124,7 +130,16 @@ func (g *globals) probeTarget(io *IOStreams, f *probeFlags) (probe.Options, erro
 func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) error {
 	opts, err := g.probeTarget(io, f)
 	if err != nil {
-		return err
+		// Scripts parse stdout: a config that cannot be used is still one
+		// document (a failed config check, config-invalid, exit 1).
+		if f.format == formatText {
+			return err
+		}
+		r := configFailureReport(g.configPath, g.tenant, err)
+		if werr := g.writeReports(io, f.format, []*probe.Report{r}, false); werr != nil {
+			return werr
+		}
+		return newDiagnosisError(1, "%v", err)
 	}
 	opts.Only, opts.Skip = f.only, f.skip
 	if f.keyUploadedAt != "" {
@@ -132,14 +147,9 @@ func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) err
 			return err
 		}
 	}
-	var progress func(probe.Event)
-	if !f.json && io.StdoutTTY {
-		progress = newProgressLine(io.Err)
-	}
+	progress, stop := g.progress(io)
 	r, err := probe.Run(ctx, opts, progress)
-	if progress != nil {
-		progress(probe.Event{Kind: eventDone})
-	}
+	stop()
 	if err != nil {
 		return err
 	}
@@ -152,15 +162,7 @@ func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) err
 			return err
 		}
 	}
-	if f.json {
-		b, err := report.JSON(r, versionString())
-		if err != nil {
-			return err
-		}
-		if _, err := io.Out.Write(b); err != nil {
-			return err
-		}
-	} else if err := report.Text(io.Out, r, report.TextOptions{Style: g.textStyle(io), Verbose: g.verbose}); err != nil {
+	if err := g.writeReports(io, f.format, []*probe.Report{r}, false); err != nil {
 		return err
 	}
 	return newDiagnosisError(probe.ExitCode(r.Diagnosis.Top), "diagnosis: %s", r.Diagnosis.Top)

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sync"
 	"text/tabwriter"
-	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
@@ -25,7 +24,14 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 	}
 	file, err := g.loadFile(io)
 	if err != nil {
-		return err
+		if f.format == formatText {
+			return err
+		}
+		r := configFailureReport(g.configPath, "", err)
+		if werr := g.writeReports(io, f.format, []*probe.Report{r}, true); werr != nil {
+			return werr
+		}
+		return newDiagnosisError(1, "%v", err)
 	}
 	// One client for every tenant: they live on the same few hosts, so they
 	// share connections instead of each making its own handshakes.
@@ -45,7 +51,7 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 	for i, name := range names {
 		t, terr := file.Tenant(name)
 		if terr != nil {
-			reports[i] = tenantConfigReport(file.Path(), name, terr)
+			reports[i] = configFailureReport(file.Path(), name, terr)
 			continue
 		}
 		opts := g.probeOptions(file, t)
@@ -74,11 +80,7 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 		}
 		worst = max(worst, probe.ExitCode(reports[i].Diagnosis.Top))
 	}
-	if f.json {
-		if err := writeDocuments(io.Out, reports); err != nil {
-			return err
-		}
-	} else {
+	if f.format == formatText {
 		tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "TENANT\tSTATUS\tTOP CAUSE\tEXIT\tDURATION")
 		for _, r := range reports {
@@ -88,23 +90,11 @@ func runProbeAll(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) 
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		for _, r := range reports {
-			fmt.Fprintln(io.Out)
-			if err := report.Text(io.Out, r, report.TextOptions{Style: g.textStyle(io), Verbose: g.verbose}); err != nil {
-				return err
-			}
-		}
+	}
+	if err := g.writeReports(io, f.format, reports, true); err != nil {
+		return err
 	}
 	return newDiagnosisError(worst, "worst diagnosis: exit %d", worst)
-}
-
-// tenantConfigReport stands for a tenant that cannot even be resolved, so
-// it still gets a row, a document and an exit code.
-func tenantConfigReport(path, name string, err error) *probe.Report {
-	checks := []probe.CheckResult{{ID: "config", Title: "Config file", Result: probe.Result{
-		Status: probe.StatusFail, Summary: err.Error(), Remedy: "run `fhirdoctor config validate`",
-	}}}
-	return &probe.Report{Tenant: name, ConfigPath: path, StartedAt: time.Now(), Checks: checks, Diagnosis: probe.Diagnose(checks)}
 }
 
 // tenantsInFlight bounds the tenants probed at once. A tenant's probe is a

@@ -35,7 +35,7 @@ and the next action. No secret, Basic value or token is in it; correlation ids a
 		},
 	}
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to FILE (mode 0600) instead of stdout")
-	cmd.Flags().StringVar(&f.format, "format", "markdown", "markdown or json")
+	cmd.Flags().StringVar(&f.format, "format", "markdown", "output format: markdown or json")
 	return cmd
 }
 

@@ -38,12 +38,12 @@ type keyRotateFlags struct {
 }
 
 func (k *keyRotateFlags) addFlags(fl *pflag.FlagSet) {
-	fl.BoolVar(&k.newKey, "new-key", false, "JWT apps: make a new key pair, wait until the server accepts it, then write private_key_path and key_id")
+	fl.BoolVar(&k.newKey, "new-key", false, "for JWT apps: make a new key pair, wait until the server accepts it, then write private_key_path and key_id")
 	fl.StringVar(&k.alg, "alg", jwtauth.RS384, "with --new-key: RS384 (RSA 3072) or ES384 (P-384)")
 	fl.StringVar(&k.keyDir, "key-dir", "", "with --new-key: where the key files go (default: the current key's folder, else the backend root)")
-	fl.DurationVar(&k.wait, "wait", defaultKeyWait, "JWT apps: how long to keep trying the new key before giving up (config untouched)")
+	fl.DurationVar(&k.wait, "wait", defaultKeyWait, "for JWT apps: how long to keep trying the new key before giving up (config untouched)")
 	fl.StringVar(&k.jwksOut, "jwks-out", "", "with --new-key: also write the app's JWK Set with the old and the new key (for jwks_url)")
-	fl.StringVar(&k.adoptKey, "adopt-key", "", "JWT apps: resume with this already made (and uploaded) private key file instead of making one")
+	fl.StringVar(&k.adoptKey, "adopt-key", "", "for JWT apps: resume with this already made (and uploaded) private key file instead of making one")
 	fl.StringVar(&k.kid, "kid", "", "the key's kid (required with --adopt-key; default with --new-key: date + thumbprint)")
 	fl.DurationVar(&k.pollEvery, "poll-interval", 0, "")
 	_ = fl.MarkHidden("poll-interval")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fhirdoctor/fhirdoctor/report"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 
@@ -56,7 +57,7 @@ Scenarios (--vendor epic):
 	fl.StringVar(&f.scenario, "scenario", "", "what the sandbox does (see above; default: healthy, or jwt-healthy for epic)")
 	fl.StringVar(&f.vendor, "vendor", sandbox.VendorCerner, "server to imitate: cerner or epic")
 	fl.DurationVar(&f.propagation, "propagation", sandbox.DefaultPropagation, "how long a newly registered public key takes to be accepted (0: at once)")
-	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "TLS listen address (loopback only)")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen address of the TLS host, HOST:PORT (loopback only)")
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every answer")
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "the provider authorize page approves at once (headless tests)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON line once listening, then serve")
@@ -65,10 +66,16 @@ Scenarios (--vendor epic):
 	return cmd
 }
 
+// helpWidth is what help text is wrapped to: fang wraps longer lines at the
+// terminal's edge back to the left margin, which breaks a table apart.
+const helpWidth = 76
+
+// scenarioHelp lists a vendor's scenarios as a table whose descriptions
+// wrap under themselves.
 func scenarioHelp(vendor string) string {
 	var b strings.Builder
 	for _, s := range sandbox.ScenariosFor(vendor) {
-		fmt.Fprintf(&b, "  %-24s %s\n", s.Name, s.Description)
+		b.WriteString(report.Wrap(fmt.Sprintf("  %-24s ", s.Name), s.Description, strings.Repeat(" ", 27), helpWidth) + "\n")
 	}
 	return b.String()
 }
@@ -164,5 +171,7 @@ Serving until interrupted (ctrl+c).
 `, info.Vendor, info.Scenario, info.FHIRBaseURL, info.TokenURL, info.AuthorizeURL, info.ConsoleURL, info.CAFile, info.ConfigFile, envLine, info.ConfigFile, info.CAFile)
 	}
 	<-ctx.Done()
-	return nil
+	// Interrupting is how a sandbox stops; the deferred Close removes its
+	// files first. Like every interrupted command it exits 130.
+	return errStopped
 }

@@ -50,6 +50,10 @@ func (e *thenFailedError) Error() string {
 // errSilent is returned by commands that already told the user everything.
 var errSilent = errors.New("silent")
 
+// errStopped ends a command that runs until interrupted (sandbox): exit
+// 130, with nothing to add.
+var errStopped = fmt.Errorf("%w: stopped by a signal: %w", errSilent, context.Canceled)
+
 // errorHandler prints an error as one plain line a script can grep, with
 // fang's styled header on a terminal. fang's own handler re-wraps and
 // capitalises the message, which mangles file paths ("Config.yaml:3:1").

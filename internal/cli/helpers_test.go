@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/uitest"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
@@ -45,28 +46,52 @@ func (f *frames) String() string {
 }
 
 // wizardDriver runs the real wizard, wired to w as main wires it, in a
-// teatest program with a pinned colour profile, and keeps every frame.
+// teatest program with a pinned colour profile. It waits on the frames the
+// model draws (uitest.Screen: the output stream holds only the cells that
+// changed) and keeps every byte the program wrote, to scan for secrets.
 type wizardDriver struct {
 	t      *testing.T
+	srv    *sandbox.Server
 	tm     *teatest.TestModel
-	screen io.Reader
+	screen *uitest.Screen
 	seen   *frames
 }
 
 // startWizard uses 100x60: tall enough that the diagnosis is on screen
 // without scrolling, so the text the driver waits for is never scrolled off.
-func startWizard(t *testing.T, w *wizardBackend, opts ui.Options) *wizardDriver {
+// srv is the sandbox w talks to: its secrets are redacted from the frame a
+// failed wait prints.
+func startWizard(t *testing.T, srv *sandbox.Server, w *wizardBackend, opts ui.Options) *wizardDriver {
 	t.Helper()
 	opts.NoColor = true
-	tm := teatest.NewTestModel(t, ui.New(w.deps(), opts),
+	screen := uitest.NewScreen()
+	tm := teatest.NewTestModel(t, screen.Wrap(ui.New(w.deps(), opts)),
 		teatest.WithInitialTermSize(100, 60),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	seen := &frames{}
-	return &wizardDriver{t: t, tm: tm, screen: io.TeeReader(tm.Output(), seen), seen: seen}
+	return &wizardDriver{t: t, srv: srv, tm: tm, screen: screen, seen: &frames{}}
 }
 
-// waitFor blocks until the wizard shows want (never printing the screen).
-func (d *wizardDriver) waitFor(want string) { d.t.Helper(); waitScreen(d.t, d.screen, want) }
+// waitFor blocks until a frame drawn after every key sent so far shows
+// want. On failure it prints the last frame with every secret the sandbox
+// knows replaced.
+func (d *wizardDriver) waitFor(want string) {
+	d.t.Helper()
+	last, ok := d.screen.WaitFor(d.tm.Send, want, 60*time.Second) // a bound for a stuck wizard, not a timing assertion
+	d.drain()
+	if !ok {
+		d.t.Fatalf("the wizard never showed %q; last frame (secrets redacted):\n%s", want, redact(d.srv, last))
+	}
+}
+
+// everything is every byte the program wrote and every frame the model
+// drew, for the no-secret scans.
+func (d *wizardDriver) everything() string { return d.seen.String() + "\n" + d.screen.All() }
+
+// drain moves what the program wrote so far into seen.
+func (d *wizardDriver) drain() {
+	b, _ := io.ReadAll(d.tm.Output())
+	_, _ = d.seen.Write(b)
+}
 
 // key presses enter or a single-character key.
 func (d *wizardDriver) key(k string) {
@@ -83,15 +108,11 @@ func (d *wizardDriver) toStep3() {
 	d.t.Helper()
 	d.waitFor("Diagnosis")
 	d.key("enter")
-	// The window title, not the body: the renderer sends only the cells
-	// that changed, so a body text that shares its first letters with what
-	// was on screen before ("Which option" under "When does...") arrives
-	// cut; a title is always sent whole.
-	d.waitFor("fhirdoctor · Step 1 · Verify application status")
+	d.waitFor("Record")
 	for range 5 {
 		d.key("enter")
 	}
-	d.waitFor("fhirdoctor · Step 2 · Regenerate credentials")
+	d.waitFor("Which option")
 	d.key("enter")
 	d.waitFor("echoed")
 }
@@ -102,7 +123,8 @@ func (d *wizardDriver) paste(s string) { d.tm.Send(tea.PasteMsg{Content: s}) }
 // final waits for the program to end and returns its model.
 func (d *wizardDriver) final() ui.Model {
 	d.t.Helper()
-	fm, ok := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(60*time.Second)).(ui.Model)
+	fm, ok := uitest.Unwrap(d.tm.FinalModel(d.t, teatest.WithFinalTimeout(60*time.Second))).(ui.Model)
+	d.drain()
 	if !ok {
 		d.t.Fatal("final model is not a ui.Model")
 	}
@@ -139,20 +161,36 @@ func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 // knew, raw, form-encoded or inside a Basic value. It never prints one.
 func assertNoSecret(t *testing.T, srv *sandbox.Server, texts ...string) {
 	t.Helper()
+	for i, text := range texts {
+		for _, n := range secretNeedles(srv) {
+			if n != "" && strings.Contains(text, n) {
+				t.Fatalf("output %d holds a secret or token (%d bytes)", i, len(n))
+			}
+		}
+	}
+}
+
+// secretNeedles is every form in which a secret or token the sandbox ever
+// knew could show: raw, form-encoded, inside a Basic value.
+func secretNeedles(srv *sandbox.Server) []string {
 	var needles []string
 	for _, s := range srv.Secrets() {
 		needles = append(needles, s, url.QueryEscape(s),
 			base64.StdEncoding.EncodeToString([]byte(srv.ClientID()+":"+s)),
 			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(srv.ClientID())+":"+url.QueryEscape(s))))
 	}
-	needles = append(needles, srv.IssuedTokens()...)
-	for i, text := range texts {
-		for _, n := range needles {
-			if n != "" && strings.Contains(text, n) {
-				t.Fatalf("output %d holds a secret or token (%d bytes)", i, len(n))
-			}
+	return append(needles, srv.IssuedTokens()...)
+}
+
+// redact replaces in text every secret or token the sandbox ever knew, so
+// a failing test can print a screen.
+func redact(srv *sandbox.Server, text string) string {
+	for _, n := range secretNeedles(srv) {
+		if n != "" {
+			text = strings.ReplaceAll(text, n, "[REDACTED]")
 		}
 	}
+	return text
 }
 
 // buildBinary builds the real command into a test directory; tags select
@@ -194,25 +232,4 @@ func newWizardBackend(t *testing.T, srv *sandbox.Server, io *IOStreams) *wizardB
 	f.SetEnvironment(env)
 	g := &globals{timeout: 10 * time.Second}
 	return &wizardBackend{g: g, io: io, f: f, rootCAs: srv.CertPool(), consoleURL: srv.Info().ConsoleURL, tested: map[string]bool{}}
-}
-
-// waitScreen reads the wizard's output until it shows want. Unlike
-// teatest.WaitFor it never prints the screen on failure: the screen is
-// what is under test and could hold the secret.
-func waitScreen(t *testing.T, r io.Reader, want string) {
-	t.Helper()
-	var seen []byte
-	// An upper bound for a stuck wizard, not a timing assertion.
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
-		b, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatalf("reading the wizard's output: %v", err)
-		}
-		seen = append(seen, b...)
-		if bytes.Contains(seen, []byte(want)) {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("the wizard never showed %q (%d bytes of output, not printed)", want, len(seen))
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"net/url"
 	"os"
 	"strings"
@@ -42,6 +44,7 @@ func TestScripts(t *testing.T) {
 			"sandbox":    cmdSandbox,
 			"regenerate": cmdRegenerate,
 			"nosecret":   cmdNoSecret,
+			"jsonvalid":  cmdJSONValid,
 			"envlayout":  cmdEnvLayout,
 			"exitcode":   cmdExitCode,
 			"secretenv":  cmdSecretEnv,
@@ -57,7 +60,7 @@ var (
 
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [shape=current|legacy|ehr] [secret-in=yaml|dotenv] [vendor=epic] [propagation=D]")
+		ts.Fatalf("usage: sandbox SCENARIO [raw-basic] [secret=VALUE] [shape=current|legacy|ehr] [secret-in=yaml|dotenv] [vendor=epic] [propagation=D] [hostile=MODE]")
 	}
 	opts := sandbox.Options{Scenario: args[0], Dir: ts.MkAbs("sandbox")}
 	for _, a := range args[1:] {
@@ -66,6 +69,8 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			opts.RawBasic = true
 		case strings.HasPrefix(a, "secret="):
 			opts.ClientSecret = strings.TrimPrefix(a, "secret=")
+		case strings.HasPrefix(a, "hostile="):
+			opts.Hostile = strings.TrimPrefix(a, "hostile=")
 		case strings.HasPrefix(a, "vendor="):
 			opts.Vendor = strings.TrimPrefix(a, "vendor=")
 		case strings.HasPrefix(a, "propagation="):
@@ -127,6 +132,24 @@ func cmdRegenerate(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	_, secret := scriptSandbox(ts).Regenerate()
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(secret+"\n"), 0o600))
+}
+
+// cmdJSONValid fails unless stdout (or the named file) is exactly one JSON
+// value: what `| jq` needs.
+func cmdJSONValid(ts *testscript.TestScript, neg bool, args []string) {
+	name := "stdout"
+	if len(args) == 1 {
+		name = args[0]
+	}
+	dec := json.NewDecoder(strings.NewReader(ts.ReadFile(name)))
+	var v any
+	err := dec.Decode(&v)
+	if err == nil && dec.More() {
+		err = errors.New("more than one JSON value")
+	}
+	if neg != (err != nil) {
+		ts.Fatalf("%s: one JSON value: %v (want %v)", name, err == nil, !neg)
+	}
 }
 
 // cmdNoSecret scans stdout, stderr and the named files for every form of

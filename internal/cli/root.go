@@ -42,7 +42,7 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 		Example: `  fhirdoctor demo                      # the wizard against the embedded sandbox
   fhirdoctor --config backend/.settings.dev/config.yaml
   fhirdoctor probe --json | jq .diagnosis.top`,
-		Args: cobra.NoArgs,
+		Args: noArgsOrSuggest,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWizard(cmd.Context(), io, g)
 		},
@@ -67,7 +67,9 @@ config file safely and verifies end to end. The same checks serve scripts and CI
 		newDemoCmd(io, g),
 		newRotateCmd(io, g),
 		newReportCmd(io, g),
+		manCmd(),
 	)
+	completions(root, g, io)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if io.Getenv("NO_COLOR") != "" {
 			g.noColor = true

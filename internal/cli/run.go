@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"syscall"
 
 	"charm.land/fang/v2"
 
@@ -27,8 +26,9 @@ func run(ctx context.Context, io *IOStreams, args []string) int {
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	err := fang.Execute(ctx, root,
-		fang.WithVersion(versionString()),
-		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
+		fang.WithVersion(versionLine()),
+		fang.WithoutManpage(), // ours has EXIT STATUS and ENVIRONMENT (help.go)
+		fang.WithNotifySignal(interruptSignals...),
 		fang.WithErrorHandler(errorHandler(io)),
 	)
 	return exitCode(err)

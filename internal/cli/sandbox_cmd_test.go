@@ -40,7 +40,7 @@ func TestSandboxCommandJSON(t *testing.T) {
 	}
 	cancel()
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if code := <-done; code != 0 {
-		t.Errorf("sandbox exited %d after the interrupt, want 0", code)
+	if code := <-done; code != 130 {
+		t.Errorf("sandbox exited %d after the interrupt, want 130", code)
 	}
 }

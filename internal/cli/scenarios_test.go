@@ -39,7 +39,7 @@ func TestProbeScenarios(t *testing.T) {
 			info := srv.Info()
 			args := []string{"probe", "--config", info.ConfigFile, "--cacert", info.CAFile}
 			if tc.scenario == "slow" {
-				args = append(args, "--timeout", "300ms")
+				args = append(args, "--timeout", "2s")
 			}
 			out, errOut, code := runCLI(t, nil, "", append(args, "--json")...)
 			assertNoSecret(t, srv, out, errOut)

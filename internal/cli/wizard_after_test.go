@@ -22,7 +22,7 @@ func TestWizardAfterWriteAgainstSandbox(t *testing.T) {
 	info := srv.Info()
 	staging := filepath.Join(filepath.Dir(info.ConfigFile), ".settings.staging", "config.yaml")
 	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
-	d := startWizard(t, w, ui.Options{})
+	d := startWizard(t, srv, w, ui.Options{})
 
 	d.toStep3()
 	_, newSecret := srv.Regenerate()
@@ -50,8 +50,8 @@ func TestWizardAfterWriteAgainstSandbox(t *testing.T) {
 	d.key("q")
 	sess := d.final().Session()
 
-	assertNoSecret(t, srv, d.seen.String())
-	if !strings.Contains(d.seen.String(), "tenant=default") {
+	assertNoSecret(t, srv, d.everything())
+	if !strings.Contains(d.everything(), "tenant=default") {
 		t.Error("the command's output never showed the tenant")
 	}
 	if len(sess.Then) != 1 || sess.Then[0].ExitCode != 5 || sess.Then[0].OK() {

@@ -6,10 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 	"github.com/fhirdoctor/fhirdoctor/ui"
@@ -31,21 +29,18 @@ func TestWizardDiagnosesEpic(t *testing.T) {
 		t.Run(tc.scenario, func(t *testing.T) {
 			srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: tc.scenario})
 			w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
-			d := startWizard(t, w, ui.Options{})
+			d := startWizard(t, srv, w, ui.Options{})
 			d.waitFor(tc.top) // the final verdict, not a check still running
 			if err := d.tm.Quit(); err != nil {
 				t.Fatal(err)
 			}
-			fm, ok := d.tm.FinalModel(t, teatest.WithFinalTimeout(60*time.Second)).(ui.Model)
-			if !ok {
-				t.Fatal("final model is not a ui.Model")
-			}
+			fm := d.final()
 			var b bytes.Buffer
 			pw := &colorprofile.Writer{Forward: &b, Profile: colorprofile.NoTTY}
 			_, _ = pw.WriteString(fm.View().Content)
 			screen := b.String()
-			assertNoSecret(t, srv, d.seen.String(), screen)
-			assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.seen.String())
+			assertNoSecret(t, srv, d.everything(), screen)
+			assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.everything())
 			if !strings.Contains(screen, tc.top) {
 				t.Errorf("the final screen lacks %q", tc.top)
 			}

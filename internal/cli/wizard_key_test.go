@@ -28,7 +28,7 @@ func TestWizardRotatesKey(t *testing.T) {
 	info := srv.Info()
 	oldKey := srv.EpicKeyPath()
 	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
-	d := startWizard(t, w, ui.Options{})
+	d := startWizard(t, srv, w, ui.Options{})
 
 	d.waitFor("Diagnosis jwt-key-unknown")
 	d.key("enter")
@@ -43,7 +43,7 @@ func TestWizardRotatesKey(t *testing.T) {
 	if len(jwks) != 1 {
 		t.Fatalf("%d public key files beside the old key", len(jwks))
 	}
-	if !strings.Contains(d.seen.String(), "Upload this public key: ") {
+	if !strings.Contains(d.everything(), "Upload this public key: ") {
 		t.Error("Step 3 does not say what to upload")
 	}
 	// Uploaded in the wizard's eyes, not yet on the server: Step 4 waits.
@@ -78,9 +78,9 @@ func TestWizardRotatesKey(t *testing.T) {
 		t.Fatalf("the old key file is gone: %v", err)
 	}
 	newKey := filepath.Join(filepath.Dir(oldKey), kid+".pem")
-	assertNoSecret(t, srv, d.seen.String())
-	assertNoKeyMaterial(t, []string{oldKey, newKey}, d.seen.String())
-	if regexp.MustCompile(`waiting for the server to accept the new key: \d+m\d+s left · attempt \d`).FindString(d.seen.String()) == "" {
+	assertNoSecret(t, srv, d.everything())
+	assertNoKeyMaterial(t, []string{oldKey, newKey}, d.everything())
+	if regexp.MustCompile(`waiting for the server to accept the new key: \d+m\d+s left · attempt \d`).FindString(d.everything()) == "" {
 		t.Error("Step 4 showed no countdown")
 	}
 }
@@ -128,7 +128,7 @@ func TestWizardKeyScreens(t *testing.T) {
 	t.Run("step3-upload", func(t *testing.T) {
 		srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown"})
 		w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
-		d := startWizard(t, w, ui.Options{})
+		d := startWizard(t, srv, w, ui.Options{})
 		d.toKeyUpload()
 		golden(t, "wizard-key-step3.txt", wizardScreen(t, d))
 	})
@@ -137,7 +137,7 @@ func TestWizardKeyScreens(t *testing.T) {
 		before, _ := os.ReadFile(srv.Info().ConfigFile)
 		w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
 		w.keyWait = 100 * time.Millisecond
-		d := startWizard(t, w, ui.Options{})
+		d := startWizard(t, srv, w, ui.Options{})
 		d.toKeyUpload()
 		d.key("y")
 		d.waitFor("Not accepted yet")
@@ -148,7 +148,7 @@ func TestWizardKeyScreens(t *testing.T) {
 		if !strings.Contains(screen, "fhirdoctor rotate --adopt-key $TMP") {
 			t.Errorf("no resume command:\n%s", screen)
 		}
-		assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.seen.String())
+		assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.everything())
 		golden(t, "wizard-key-step4-not-accepted.txt", screen)
 	})
 }

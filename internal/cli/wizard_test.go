@@ -28,7 +28,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	}
 	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
 
-	d := startWizard(t, w, ui.Options{})
+	d := startWizard(t, srv, w, ui.Options{})
 
 	d.toStep3()
 	_, newSecret := srv.Regenerate()
@@ -50,7 +50,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 		t.Errorf("session: written=%v new fingerprint %s", sess.Written(), sess.NewFingerprint)
 	}
 
-	assertNoSecret(t, srv, d.seen.String())
+	assertNoSecret(t, srv, d.everything())
 	after, err := os.ReadFile(info.ConfigFile)
 	if err != nil {
 		t.Fatal(err)

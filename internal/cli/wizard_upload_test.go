@@ -59,7 +59,7 @@ func TestWizardUploadAnswerMovesDiagnosis(t *testing.T) {
 	} {
 		t.Run(tc.answer, func(t *testing.T) {
 			srv, w := uploadSandbox(t)
-			d := startWizard(t, w, ui.Options{})
+			d := startWizard(t, srv, w, ui.Options{})
 			d.waitFor("Diagnosis jwt-key-unknown")
 			d.key("enter")
 			d.waitFor("When did you upload this key?")
@@ -107,7 +107,7 @@ func TestWizardUploadAnswerMovesDiagnosis(t *testing.T) {
 					t.Errorf("the report lacks %q", want)
 				}
 			}
-			assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.seen.String(), string(md))
+			assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, d.everything(), string(md))
 		})
 	}
 }

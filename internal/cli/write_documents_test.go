@@ -19,7 +19,7 @@ func TestWriteDocumentsIsMarshalIndent(t *testing.T) {
 			reports := make([]*probe.Report, n)
 			docs := make([]report.Document, n)
 			for i := range reports {
-				reports[i] = tenantConfigReport("/x/config.yaml", fmt.Sprintf("t<%d>&", i), errors.New(`bad "value" <here>`))
+				reports[i] = configFailureReport("/x/config.yaml", fmt.Sprintf("t<%d>&", i), errors.New(`bad "value" <here>`))
 				docs[i] = report.NewDocument(reports[i], versionString())
 			}
 			want, err := json.MarshalIndent(docs, "", "  ")
