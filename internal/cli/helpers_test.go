@@ -63,10 +63,18 @@ type wizardDriver struct {
 // failed wait prints.
 func startWizard(t *testing.T, srv *sandbox.Server, w *wizardBackend, opts ui.Options) *wizardDriver {
 	t.Helper()
+	return startWizardSized(t, srv, w, opts, 100, 60)
+}
+
+// startWizardSized is startWizard in a window of the given size: goldens
+// of whole screens use one wide enough that no line is cut or wrapped at a
+// place that depends on a duration's digits.
+func startWizardSized(t *testing.T, srv *sandbox.Server, w *wizardBackend, opts ui.Options, width, height int) *wizardDriver {
+	t.Helper()
 	opts.NoColor = true
 	screen := uitest.NewScreen()
 	tm := teatest.NewTestModel(t, screen.Wrap(ui.New(w.deps(), opts)),
-		teatest.WithInitialTermSize(100, 60),
+		teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	return &wizardDriver{t: t, srv: srv, tm: tm, screen: screen, seen: &frames{}}
 }

@@ -29,7 +29,9 @@ func TestWizardDiagnosesEpic(t *testing.T) {
 		t.Run(tc.scenario, func(t *testing.T) {
 			srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: tc.scenario})
 			w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
-			d := startWizard(t, srv, w, ui.Options{})
+			// Wide and tall: every check's summary and every cause line
+			// whole, whatever the durations' widths.
+			d := startWizardSized(t, srv, w, ui.Options{}, 240, 80)
 			d.waitFor(tc.top) // the final verdict, not a check still running
 			if err := d.tm.Quit(); err != nil {
 				t.Fatal(err)
