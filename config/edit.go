@@ -23,9 +23,9 @@ var ErrEdit = errors.New("cannot edit config")
 
 // Set replaces the scalar at tenants.<tenant>.<path...> ("" = the only
 // tenant) with value. Only the bytes of that scalar change; the result is
-// checked to read back exactly, with no other value changed (the whole
-// file is re-parsed), before it is kept. Error messages never contain the
-// value.
+// checked to read back exactly, with no other value changed, before it is
+// kept: by re-parsing the whole file, or, for a plain one-line value, by
+// the cheaper proof in fastedit.go. Error messages never contain the value.
 func (f *File) Set(tenant string, path []string, value string) error {
 	return f.set(tenant, path, value)
 }
@@ -90,6 +90,10 @@ func (f *File) set(tenant string, path []string, value string) error {
 	if err != nil {
 		return fail(t.pos(mv.Key), "tenant %q: `%s`: %v", tenant, where, err)
 	}
+	site, fast := fastSite{}, false
+	if !f.fullOnly {
+		site, fast = t.fastSite(mv, append([]string{"tenants", tenant}, path...))
+	}
 	var lastErr error
 	for _, st := range []quoteStyle{style, styleDouble} {
 		text := render(value, st)
@@ -97,9 +101,15 @@ func (f *File) set(tenant string, path []string, value string) error {
 			text = " " + text // an empty value: the insertion point is right after the colon
 		}
 		out := splice(f.src, start, end, text)
+		if fast && site.accepts(text, value) {
+			f.src, f.tr = out, nil // parsed() rebuilds the tree when it is next read
+			f.fastEdits++
+			return nil
+		}
 		nt, err := verifyEdit(t, out, tenant, path, value)
 		if err == nil {
 			f.src, f.tr = out, nt
+			f.fullEdits++
 			return nil
 		}
 		lastErr = err
@@ -344,6 +354,7 @@ func (f *File) insertKey(t *tree, m ast.Node, tenant string, path []string, valu
 			out := splice(f.src, sp.at, sp.at, sp.indent+key+": "+render(value, st)+eol)
 			if nt, err := verifyEdit(t, out, tenant, path, value); err == nil {
 				f.src, f.tr = out, nt
+				f.fullEdits++
 				return nil
 			}
 		}

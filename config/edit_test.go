@@ -16,23 +16,24 @@ func TestEditGolden(t *testing.T) {
 		path   []string
 		value  string
 		secret bool
-		lines  int // lines the diff removes (and adds); 0 = don't check
+		lines  int  // lines the diff removes (and adds); 0 = don't check
+		fast   bool // the edit takes the fast path (fastedit.go)
 	}{
-		{"client-secret", "basic.yaml", "", PathClientSecret, fakeSecret, true, 1},
-		{"client-id-plain", "basic.yaml", "", []string{"cerner", "provider_app", "client_id"}, "abcdef01-2222-4333-8444-555555555555", false, 1},
-		{"client-id-yes", "basic.yaml", "default", PathClientID, "yes", false, 1},
-		{"secret-punctuation", "basic.yaml", "", PathClientSecret, `p@ss: w0rd #x'y"z`, true, 1},
-		{"secret-set-empty", "basic.yaml", "", PathClientSecret, "", true, 1},
-		{"empty-secret", "empty.yaml", "", PathClientSecret, fakeSecret, true, 1},
-		{"empty-client-id", "empty.yaml", "", PathClientID, "012345", false, 1},
-		{"anchored-client-id", "styles.yaml", "default", PathClientID, "33333333-2222-4333-8444-555555555555", false, 1},
-		{"block-secret", "styles.yaml", "default", PathClientSecret, fakeSecret, true, 2},
-		{"folded-token-url", "styles.yaml", "default", []string{"cerner", "system_app", "token_url"}, "https://127.0.0.1:8443/tenants/t/hosts/h/token", false, 2},
-		{"flow-client-id", "styles.yaml", "default", []string{"cerner", "provider_app", "client_id"}, "*not-an-alias", false, 1},
-		{"null-secret", "styles.yaml", "prod", PathClientSecret, fakeSecret, true, 1},
-		{"aligned-client-id", "styles.yaml", "prod", PathClientID, "ünïcødé-✓", false, 1},
-		{"patient-id-int", "styles.yaml", "default", []string{"cerner", "test_patient_id"}, "12724067", false, 1},
-		{"missing-secret-added", "missing.yaml", "", PathClientSecret, fakeSecret, true, 0},
+		{"client-secret", "basic.yaml", "", PathClientSecret, fakeSecret, true, 1, true},
+		{"client-id-plain", "basic.yaml", "", []string{"cerner", "provider_app", "client_id"}, "abcdef01-2222-4333-8444-555555555555", false, 1, true},
+		{"client-id-yes", "basic.yaml", "default", PathClientID, "yes", false, 1, true},
+		{"secret-punctuation", "basic.yaml", "", PathClientSecret, `p@ss: w0rd #x'y"z`, true, 1, true},
+		{"secret-set-empty", "basic.yaml", "", PathClientSecret, "", true, 1, true},
+		{"empty-secret", "empty.yaml", "", PathClientSecret, fakeSecret, true, 1, false},
+		{"empty-client-id", "empty.yaml", "", PathClientID, "012345", false, 1, false},
+		{"anchored-client-id", "styles.yaml", "default", PathClientID, "33333333-2222-4333-8444-555555555555", false, 1, false},
+		{"block-secret", "styles.yaml", "default", PathClientSecret, fakeSecret, true, 2, false},
+		{"folded-token-url", "styles.yaml", "default", []string{"cerner", "system_app", "token_url"}, "https://127.0.0.1:8443/tenants/t/hosts/h/token", false, 2, false},
+		{"flow-client-id", "styles.yaml", "default", []string{"cerner", "provider_app", "client_id"}, "*not-an-alias", false, 1, false},
+		{"null-secret", "styles.yaml", "prod", PathClientSecret, fakeSecret, true, 1, true},
+		{"aligned-client-id", "styles.yaml", "prod", PathClientID, "ünïcødé-✓", false, 1, true},
+		{"patient-id-int", "styles.yaml", "default", []string{"cerner", "test_patient_id"}, "12724067", false, 1, true},
+		{"missing-secret-added", "missing.yaml", "", PathClientSecret, fakeSecret, true, 0, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,6 +50,12 @@ func TestEditGolden(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if fast := f.fastEdits == 1; fast != tc.fast || f.fastEdits+f.fullEdits != 1 {
+				t.Errorf("fast path: %d edits, full verification: %d; want the fast path %v", f.fastEdits, f.fullEdits, tc.fast)
+			}
+			if full := fullEdit(t, in, tc.tenant, tc.path, tc.value); string(full) != string(f.Bytes()) {
+				t.Errorf("the full verification writes other bytes:\n%s", RedactedDiff(tc.input, full, f.Bytes(), NewSecret(tc.value)))
 			}
 			var secrets []Secret
 			if tc.secret {

@@ -28,11 +28,16 @@ type File struct {
 	src      []byte // current content, after edits
 	base     []byte // content Save expects to find on disk
 	fromDisk bool   // base came from disk (Load), so a vanished file is a change
-	tr       *tree  // parse of src
+	tr       *tree  // parse of src; nil after a fast-path edit until needed (see parsed)
 	fs       fsys   // nil means the real file system
 
 	env     *Environment          // nil until SetEnvironment or first use
 	dotenvs map[string]dotenvLoad // the .env files read to resolve placeholders
+
+	// Which verification each kept edit used; tests read them, and set
+	// fullOnly to compare the fast path with the full verification.
+	fastEdits, fullEdits int
+	fullOnly             bool
 }
 
 // ParseError is a file that cannot be used at all. Pos.Line is 0 when the
@@ -116,11 +121,16 @@ func Parse(path string, data []byte) (*File, error) {
 	return &File{path: path, src: src, base: src, tr: t}, nil
 }
 
-// parsed returns the tree of the current content: every kept edit comes
-// with the tree its verification parsed (edit.go).
+// parsed returns the tree of the current content. A fast-path edit
+// (fastedit.go) leaves none, because it proves what changed without
+// parsing; the tree is rebuilt here, once, when something reads it.
 func (f *File) parsed() (*tree, error) {
 	if f.tr == nil {
-		return nil, fmt.Errorf("config: %s was not loaded with Load or Parse: %w", f.path, ErrEdit)
+		t, err := parseTree(f.path, f.src)
+		if err != nil {
+			return nil, fmt.Errorf("config: re-reading the edited content: %w", err)
+		}
+		f.tr = t
 	}
 	return f.tr, nil
 }
