@@ -103,13 +103,13 @@ func (f *File) set(tenant string, path []string, value string) error {
 		out := splice(f.src, start, end, text)
 		if fast && site.accepts(text, value) {
 			f.src, f.tr = out, nil // parsed() rebuilds the tree when it is next read
-			f.fastEdits++
+			observeEdit(f, true)
 			return nil
 		}
 		nt, err := verifyEdit(t, out, tenant, path, value)
 		if err == nil {
 			f.src, f.tr = out, nt
-			f.fullEdits++
+			observeEdit(f, false)
 			return nil
 		}
 		lastErr = err
@@ -354,7 +354,7 @@ func (f *File) insertKey(t *tree, m ast.Node, tenant string, path []string, valu
 			out := splice(f.src, sp.at, sp.at, sp.indent+key+": "+render(value, st)+eol)
 			if nt, err := verifyEdit(t, out, tenant, path, value); err == nil {
 				f.src, f.tr = out, nt
-				f.fullEdits++
+				observeEdit(f, false)
 				return nil
 			}
 		}

@@ -51,8 +51,8 @@ func TestEditGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if fast := f.fastEdits == 1; fast != tc.fast || f.fastEdits+f.fullEdits != 1 {
-				t.Errorf("fast path: %d edits, full verification: %d; want the fast path %v", f.fastEdits, f.fullEdits, tc.fast)
+			if fast := edits(f).fast == 1; fast != tc.fast || edits(f).fast+edits(f).full != 1 {
+				t.Errorf("fast path: %d edits, full verification: %d; want the fast path %v", edits(f).fast, edits(f).full, tc.fast)
 			}
 			if full := fullEdit(t, in, tc.tenant, tc.path, tc.value); string(full) != string(f.Bytes()) {
 				t.Errorf("the full verification writes other bytes:\n%s", RedactedDiff(tc.input, full, f.Bytes(), NewSecret(tc.value)))

@@ -106,8 +106,8 @@ func TestEditFastPath(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = f.SetSecret(tc.tenant, PathClientSecret, NewSecret(v))
-			if f.fastEdits != 0 != tc.fast {
-				t.Errorf("fast path taken: %v, want %v", f.fastEdits != 0, tc.fast)
+			if edits(f).fast != 0 != tc.fast {
+				t.Errorf("fast path taken: %v, want %v", edits(f).fast != 0, tc.fast)
 			}
 			if tc.want == "" {
 				if !errors.Is(err, ErrEdit) || string(f.Bytes()) != tc.in || f.Changed() {
@@ -174,8 +174,8 @@ func TestEditRotateFastPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(f, id, fakeSecret)
-	if f.fastEdits != 2 || f.fullEdits != 0 {
-		t.Fatalf("fast edits %d, full %d; want 2 fast", f.fastEdits, f.fullEdits)
+	if edits(f).fast != 2 || edits(f).full != 0 {
+		t.Fatalf("fast edits %d, full %d; want 2 fast", edits(f).fast, edits(f).full)
 	}
 	want := strings.Replace(strings.Replace(string(b), "11111111-2222-4333-8444-555555555555", id, 1), "'FAKE-secret-000000'", "'"+fakeSecret+"'", 1)
 	if string(f.Bytes()) != want {

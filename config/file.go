@@ -34,10 +34,9 @@ type File struct {
 	env     *Environment          // nil until SetEnvironment or first use
 	dotenvs map[string]dotenvLoad // the .env files read to resolve placeholders
 
-	// Which verification each kept edit used; tests read them, and set
-	// fullOnly to compare the fast path with the full verification.
-	fastEdits, fullEdits int
-	fullOnly             bool
+	// fullOnly turns the fast path off: tests compare it with the full
+	// verification (fastedit_test.go).
+	fullOnly bool
 }
 
 // ParseError is a file that cannot be used at all. Pos.Line is 0 when the
