@@ -237,22 +237,15 @@ func (s *Server) authorizeFatal(w http.ResponseWriter, msg string) {
 	renderHTML(w, http.StatusBadRequest, authorizeErrorTmpl, msg)
 }
 
-// exchangeCode is the token endpoint's authorization_code grant for the public provider app.
+// exchangeCode is the token endpoint's authorization_code grant for the
+// provider app: public (client_id in the body, PKCE only) unless
+// Options.ConfidentialProvider, when it must authenticate with Basic
+// client_id:client_secret or a client assertion.
 func (s *Server) exchangeCode(r *http.Request, tenant string) (*tokenResponse, *oauthError) {
 	f := r.PostForm
-	if r.Header.Get("Authorization") != "" {
-		id, _, err := s.basicCredentials(r)
-		switch {
-		case err != nil:
-			return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:invalid-authorization-header"}
-		case id == ProviderClientID: // a public client has no secret; Cerner refuses Basic for it
-			return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:invalid-client-credentials", client: id}
-		case id == SystemClientID:
-			return nil, &oauthError{status: http.StatusBadRequest, code: "unauthorized_client", urn: "token:unauthorized-grant-type", client: id,
-				description: "this client may not use the authorization_code grant"}
-		default:
-			return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:unknown-client", client: id}
-		}
+	authenticated, oe := s.authenticateProvider(r)
+	if oe != nil {
+		return nil, oe
 	}
 	if f.Get("client_assertion") != "" || f.Get("client_assertion_type") != "" {
 		// A confidential provider app that signs JWTs (private_key_jwt).
@@ -264,8 +257,21 @@ func (s *Server) exchangeCode(r *http.Request, tenant string) (*tokenResponse, *
 			s.noteRefusal(ref)
 			return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "client-assertion:jwt-bearer:invalid-signature", client: ProviderClientID}
 		}
+		authenticated = ProviderClientID
+	}
+	if s.providerSecret != "" && authenticated == "" {
+		// RFC 6749 3.2.1: a confidential client authenticates at the token endpoint.
+		return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:invalid-authorization-header",
+			client: f.Get("client_id"), description: "the provider app is confidential: authenticate with Basic client_id:client_secret"}
 	}
 	client := f.Get("client_id")
+	if client == "" {
+		client = authenticated // RFC 6749 2.3.1: Basic names the client; the body need not repeat it
+	}
+	if authenticated != "" && client != authenticated {
+		return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:invalid-client-credentials", client: client,
+			description: "client_id in the body differs from the authenticated client"}
+	}
 	switch client {
 	case ProviderClientID:
 	case "":

@@ -87,13 +87,13 @@ tenants:
         scopes: %s
       provider_app:
         client_id: %s
-        authorization_url: %s
+%s        authorization_url: %s
         redirect_uri: %s
         scopes: %s
     pubsub: {topic: fhir-events}   # the backend's own settings: fhirdoctor ignores them
 `, q(s.fhirBase()), q(TestPatientID),
 			q(SystemClientID), secret, q(s.tokenURL()), q(ConfiguredScopes),
-			q(ProviderClientID), q(s.authorizeURL()), q(s.opts.ProviderRedirectURI), q(ProviderScopes))
+			q(ProviderClientID), s.providerAuthLines(), q(s.authorizeURL()), q(s.opts.ProviderRedirectURI), q(ProviderScopes))
 	default:
 		fmt.Fprintf(&b, `tenants:
   default:
@@ -108,17 +108,38 @@ tenants:
         client_secret: %s
         token_url: %s
         scopes: %s
-      # Provider app (authorization code + PKCE, public client).
+      # Provider app (authorization code + PKCE, %s client).
       provider_app:
         client_id: %s
-        authorization_url: %s
+%s        authorization_url: %s
         redirect_uri: %s
         scopes: %s
 `, q(s.fhirBase()), q(TestPatientID),
 			q(SystemClientID), secret, q(s.tokenURL()), q(ConfiguredScopes),
-			q(ProviderClientID), q(s.authorizeURL()), q(s.opts.ProviderRedirectURI), q(ProviderScopes))
+			s.providerKind(), q(ProviderClientID), s.providerAuthLines(), q(s.authorizeURL()), q(s.opts.ProviderRedirectURI), q(ProviderScopes))
 	}
 	return b.Bytes()
+}
+
+// providerKind names the provider app's client type for the config's comment.
+func (s *Server) providerKind() string {
+	if s.providerSecret != "" {
+		return "confidential"
+	}
+	return "public"
+}
+
+// providerAuthLines are the provider_app's client_secret and token_url
+// lines of a confidential provider app (Options.ConfidentialProvider), at
+// the indentation of its other keys; "" for a public one. The secret is a
+// literal whatever Options.SecretIn says: SecretIn is about the system app.
+func (s *Server) providerAuthLines() string {
+	if s.providerSecret == "" {
+		return ""
+	}
+	q := strconv.Quote
+	return "        client_secret: " + q(s.providerSecret) + "   # confidential: Basic auth at the code exchange\n" +
+		"        token_url: " + q(s.tokenURL()) + "\n"
 }
 
 // renderDotenv is the .env file beside the config when the secret lives

@@ -148,6 +148,8 @@ type configFile struct {
 			} `yaml:"system_app"`
 			ProviderApp struct {
 				ClientID         string `yaml:"client_id"`
+				ClientSecret     string `yaml:"client_secret"`
+				TokenURL         string `yaml:"token_url"`
 				AuthorizationURL string `yaml:"authorization_url"`
 				RedirectURI      string `yaml:"redirect_uri"`
 				Scopes           string `yaml:"scopes"`

@@ -50,6 +50,13 @@ type Options struct {
 	// same system app and secret: the other copies a regeneration leaves
 	// stale (environments.go).
 	OtherEnvironments []string
+	// ConfidentialProvider registers the provider app as a confidential
+	// client with a secret generated at start: the code exchange then
+	// requires Basic client_id:client_secret (401 invalid_client without it
+	// or with another secret), and the generated config's provider_app
+	// carries client_secret and token_url (provider_secret.go). The secret
+	// is among Secrets(). Not in the legacy shape, which has no provider_app.
+	ConfidentialProvider bool
 	// ProviderRedirectURI is the registered redirect of the provider app; default DefaultProviderRedirectURI.
 	ProviderRedirectURI string
 	Log                 io.Writer // optional request log; never secrets or tokens
@@ -102,6 +109,8 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 
+	providerSecret string // set once by Start with ConfidentialProvider; "" = a public provider app
+
 	mu       sync.Mutex
 	creds    credentials
 	grants   map[string]*grant
@@ -133,6 +142,9 @@ func Start(opts Options) (*Server, error) {
 	if err := validShape(opts.ConfigShape, opts.SecretIn); err != nil {
 		return nil, err
 	}
+	if opts.ConfidentialProvider && (opts.ConfigShape == ShapeLegacy || opts.Vendor == VendorEpic) {
+		return nil, fmt.Errorf("sandbox: a confidential provider app needs the cerner vendor and the current or ehr config shape (the others write no provider_app)")
+	}
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
 	}
@@ -150,6 +162,12 @@ func Start(opts Options) (*Server, error) {
 		codes:    make(map[string]*authCode),
 		requests: make(map[string]*authRequest),
 		serveErr: make(chan error, 3),
+	}
+	if opts.ConfidentialProvider {
+		if s.providerSecret, err = newProviderSecret(); err != nil {
+			return nil, err
+		}
+		s.creds.all = appendUnique(s.creds.all, s.providerSecret)
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.start(); err != nil {
