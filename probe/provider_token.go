@@ -18,8 +18,9 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 )
 
-// exchange trades the code for a token as a public client, validates the
-// answer and reads the patient with the token.
+// exchange trades the code for a token, as a public client or with the
+// app's client authentication, validates the answer and reads the patient
+// with the token.
 func (rt *roundTrip) exchange(ctx context.Context, cfg oauth2.Config, code, verifier, base string) ProviderOutcome {
 	ctx, cancel := context.WithTimeout(ctx, rt.opts.Timeout)
 	defer cancel()
@@ -129,10 +130,13 @@ func (rt *roundTrip) exchangeFailed(err error) ProviderOutcome {
 		if pa.class == ProviderAuthorizeError {
 			pa.class = ProviderTokenError
 		}
+		if ca, ok := clientAuthRefusal(rt.opts.Tenant.Cerner.ProviderApp, re.ErrorCode, re.ErrorURI); ok {
+			pa = ca
+		}
 		return rt.fail(pa)
 	}
 	cause := a.Cause
-	if cause == CauseSecretInvalid {
+	if app := rt.opts.Tenant.Cerner.ProviderApp; cause == CauseSecretInvalid && (app == nil || app.AuthMethod() != config.AuthClientSecret) {
 		cause = CauseClientUnknown // a public client has no secret to be wrong
 	}
 	return rt.fail(providerAnswer{ProviderTokenError, cause, "token request: " + a.Summary, a.Remedy})

@@ -6,7 +6,8 @@
 // client_credentials with expires_in 570, error JSON whose error_uri carries a URN,
 // Cerner-Correlation-Id headers, SMART discovery and a CapabilityStatement with the
 // oauth-uris extension, FHIR R4 reads with insufficient_scope and invalid_token, a
-// provider app using authorization code + PKCE, and a simulated Code Console where the
+// provider app using authorization code + PKCE (public, or confidential with
+// Options.ConfidentialProvider), and a simulated Code Console where the
 // system account's secret is regenerated. A Scenario turns on one documented failure.
 //
 // With Options.Vendor "epic" it imitates an Epic backend-services server instead: the
@@ -21,6 +22,6 @@
 //	defer srv.Close()
 //	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}}
 //
-// Every credential it hands out is fake and deterministic (tokens excepted), so golden
-// files stay stable. The package imports nothing else from this module.
+// Every credential it hands out is fake and deterministic (tokens and the
+// confidential provider app's secret excepted), so golden files stay stable. The package imports nothing else from this module.
 package sandbox
