@@ -29,8 +29,8 @@ func clientAuthRefusal(app *config.ProviderApp, errCode, errorURI string) (provi
 			"Copy the provider app's current secret from Code Console into " + key + " (it may have been regenerated, or belong to another app); " +
 				"if the app is registered as public, remove " + key + "."}, true
 	case config.AuthNone:
-		if urn != "invalid-authorization-header" && urn != "" {
-			return providerAnswer{}, false
+		if urn != "invalid-authorization-header" {
+			return providerAnswer{}, false // a bare invalid_client may as well be an unknown client_id
 		}
 		return providerAnswer{ProviderClientRejected, CauseClientUnknown,
 			"the token endpoint wants the provider app to authenticate (invalid_client" + urnNote(u.Code) + "): it is registered as confidential, but the config has no " + key,

@@ -113,3 +113,40 @@ func TestProviderRoundTripConfidential(t *testing.T) {
 		})
 	}
 }
+
+func TestClientAuthRefusal(t *testing.T) {
+	const urn = "https://authorization.cerner.com/errors/urn%3Acerner%3Aerror%3Aauthorization-server%3Aoauth2%3Atoken%3A"
+	secretApp := &config.ProviderApp{ClientID: "c", ClientSecret: config.NewSecret("FAKE-unit-secret")}
+	keyApp := &config.ProviderApp{ClientID: "c", PrivateKeyPath: "/k.pem", KeyID: "k1"}
+	public := &config.ProviderApp{ClientID: "c"}
+	tests := []struct {
+		name          string
+		app           *config.ProviderApp
+		code, uri     string
+		ok            bool
+		cause         CauseID
+		want, notWant string
+	}{
+		{"wrong secret", secretApp, "invalid_client", urn + "invalid-client-credentials/instances/x", true, CauseSecretInvalid, "cerner.provider_app.client_secret, sha256:", "FAKE-unit-secret"},
+		{"secret, no error_uri", secretApp, "invalid_client", "", true, CauseSecretInvalid, "client secret", ""},
+		{"secret, unknown client", secretApp, "invalid_client", urn + "unknown-client/instances/x", false, "", "", ""},
+		{"secret, other error", secretApp, "invalid_grant", "", false, "", "", ""},
+		{"public, authentication wanted", public, "invalid_client", urn + "invalid-authorization-header/instances/x", true, CauseClientUnknown, "registered as confidential", ""},
+		{"public, bare invalid_client", public, "invalid_client", "", false, "", "", ""},
+		{"public, Basic refused", public, "invalid_client", urn + "invalid-client-credentials/instances/x", false, "", "", ""},
+		{"private_key_jwt", keyApp, "invalid_client", urn + "invalid-client-credentials/instances/x", false, "", "", ""},
+		{"no app", nil, "invalid_client", "", false, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, ok := clientAuthRefusal(tt.app, tt.code, tt.uri)
+			if ok != tt.ok || a.cause != tt.cause {
+				t.Fatalf("got ok=%v cause %q, want ok=%v cause %q (%s)", ok, a.cause, tt.ok, tt.cause, a.summary)
+			}
+			text := a.summary + " " + a.remedy
+			if !strings.Contains(text, tt.want) || (tt.notWant != "" && strings.Contains(text, tt.notWant)) {
+				t.Errorf("text %q: want %q, never %q", text, tt.want, tt.notWant)
+			}
+		})
+	}
+}
