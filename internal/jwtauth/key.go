@@ -186,11 +186,11 @@ func ParseKeyPEM(data []byte, name string) (*Key, error) {
 	}
 	switch {
 	case sawCert:
-		return fail(KeyCertificate, "%s holds a certificate (the public half you upload), not the private key: private_key_path must point at the private key file (-----BEGIN PRIVATE KEY-----)", name)
+		return fail(KeyCertificate, "%s holds a certificate (the public half you upload), not the private key: private_key_path must point at the private key file (a PEM block named PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)", name)
 	case sawPublic:
-		return fail(KeyPublicOnly, "%s holds a public key, not the private key: private_key_path must point at the private key file (-----BEGIN PRIVATE KEY-----)", name)
+		return fail(KeyPublicOnly, "%s holds a public key, not the private key: private_key_path must point at the private key file (a PEM block named PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)", name)
 	}
-	return fail(KeyNotPEM, "%s is not a PEM private key (no -----BEGIN ... PRIVATE KEY----- block)", name)
+	return fail(KeyNotPEM, "%s is not a PEM private key (no PEM block named PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)", name)
 }
 
 func parsePrivateBlock(block *pem.Block, name string) (*Key, error) {
