@@ -15,8 +15,10 @@ import (
 const uploadQuestion = "When did you upload this key?"
 
 // uploadHint is what the Input takes, shown as its placeholder and, in the
-// accessible mode, after the question.
-const uploadHint = "20m ago, 14:05, 2026-12-01T14:05:00Z, earlier or unknown"
+// accessible mode, after the question. It fits the field's 40 characters;
+// a date and time (2026-12-01 14:05, RFC 3339) is taken too, and the
+// refusal message lists every form.
+const uploadHint = "20m ago, 14:05, earlier or unknown"
 
 // Evidence is what the user told the wizard that no check can measure;
 // the probe weighs it as it weighs `probe --key-uploaded-at`.

@@ -114,14 +114,16 @@ func (r *regenerateScreen) view(p *page) {
 	app := c.tenant.Cerner.SystemApp
 	switch {
 	case app.AuthMethod() == config.AuthPrivateKeyJWT && c.deps.Keys.MakeKey != nil:
-		p.add(st.FieldName.Render("Option A") + " · rotate the key of this JWT app (kid " + app.KeyID + "): Step 3 makes a key pair and shows")
-		p.add("the public key to upload; Step 4 waits until the server accepts it; only then is the config written.")
+		// One paragraph: page.add wraps it to the window, so no line
+		// breaks by hand in the middle of a sentence.
+		p.add(st.FieldName.Render("Option A") + " · rotate the key of this JWT app (kid " + app.KeyID + "): Step 3 makes a key pair and shows " +
+			"the public key to upload; Step 4 waits until the server accepts it; only then is the config written.")
 	case app.AuthMethod() == config.AuthPrivateKeyJWT:
 		// Without a key backend, say what rotates the key instead of
 		// offering a secret this app does not use.
 		p.add(st.Warn.Render("! This app signs JWTs (private_key_jwt, kid " + app.KeyID + "): it has no secret to regenerate."))
-		p.add("Rotate its key with " + st.Code.Render("fhirdoctor rotate --new-key") + ": it makes the key pair, shows the public key to upload,")
-		p.add("waits until the server accepts it and only then writes private_key_path and key_id.")
+		p.add("Rotate its key with " + st.Code.Render("fhirdoctor rotate --new-key") + ": it makes the key pair, shows the public key to upload, " +
+			"waits until the server accepts it and only then writes private_key_path and key_id.")
 	default:
 		p.add(st.FieldName.Render("Option A") + " · in the Code Console find " + st.Code.Render(app.ClientID) +
 			", click Regenerate Secret and keep the new secret for Step 3. The client ID stays.")
