@@ -724,14 +724,7 @@ func leakWizard(l *leakScan) {
 	d.waitFor("Token refused")
 	d.key("e")
 	d.waitFor("Step 3 · Update")
-	d.paste("\"" + canary + "\"\n")
-	d.key("enter")
-	d.waitFor("Write these")
-	d.key("w")
-	d.waitFor("backup")
-	d.key("enter")
-	d.waitFor("passed")
-	d.key("enter")
+	d.writeAndVerify("\"" + canary + "\"\n")
 	// Run after writing: a command that prints the config, and so the new
 	// secret (shell builtins only: the test gives it no PATH). What the
 	// frames, the report and the audit log hold of it is its fingerprint.
