@@ -12,7 +12,7 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 )
 
-// runAfterScreen is "Run after writing": the seed report's last steps
+// runAfterScreen is "Run after writing": a rotation's last steps
 // (restart the backend, run the integration tests) as one command the user
 // confirms, run in the backend root with its output in a viewport. It sits
 // over the Summary, which shows its result (docs/after-the-write.md).

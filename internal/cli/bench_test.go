@@ -19,7 +19,7 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 
-// The benchmarks of issues 3, 5 and 7 that need the command or the real
+// The benchmarks of docs/benchmarks.md that need the command or the real
 // binary; docs/benchmarks.md records their figures. They run only with
 // -bench. The probe's own critical-path and serial ratios are
 // probe.BenchmarkProbeHealthy, and config's load+edit+write is
@@ -95,7 +95,26 @@ func benchSandbox(b *testing.B, opts sandbox.Options) *sandbox.Server {
 	return srv
 }
 
-// BenchmarkProbeAllTenants is issues 5 and 7's "a 50-tenant probe
+// benchTenant is srv's configured tenant and the PEM of its CA, for the
+// --all-tenants configs the benchmarks assemble from several sandboxes.
+func benchTenant(b *testing.B, srv *sandbox.Server) (config.Tenant, []byte) {
+	b.Helper()
+	ca, err := os.ReadFile(srv.Info().CAFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := config.Load(srv.Info().ConfigFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ten, err := f.Tenant("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ten, ca
+}
+
+// BenchmarkProbeAllTenants is docs/benchmarks.md's "a 50-tenant probe
 // --all-tenants against the sandbox at 100 ms latency within 1.5 × one
 // tenant's time". Each iteration runs `probe` on a one-tenant config, then
 // `probe --all-tenants` on a config of N healthy tenants spread evenly over
@@ -112,19 +131,8 @@ func BenchmarkProbeAllTenants(b *testing.B) {
 	var cas []byte
 	for range sandboxes {
 		srv := benchSandbox(b, sandbox.Options{Scenario: "healthy", Latency: 100 * time.Millisecond})
-		ca, err := os.ReadFile(srv.Info().CAFile)
-		if err != nil {
-			b.Fatal(err)
-		}
+		ten, ca := benchTenant(b, srv)
 		cas = append(cas, ca...)
-		f, err := config.Load(srv.Info().ConfigFile)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ten, err := f.Tenant("")
-		if err != nil {
-			b.Fatal(err)
-		}
 		tenants = append(tenants, ten)
 	}
 	write := func(name, content string) string {
@@ -182,7 +190,7 @@ func maxrssBytes(ru *syscall.Rusage) int64 {
 	return int64(ru.Maxrss) * 1024
 }
 
-// BenchmarkProbeAllTenantsJWT is the JWT issue's scale target: `probe
+// BenchmarkProbeAllTenantsJWT is docs/benchmarks.md's 500-tenant target: `probe
 // --all-tenants` over 500 tenants, half of them private_key_jwt, spread
 // over 3 Cerner-like and 3 Epic-like sandboxes answering after 100 ms.
 // The real binary is exec'd on a one-tenant config and on the 500-tenant
@@ -210,19 +218,8 @@ func BenchmarkProbeAllTenantsJWT(b *testing.B) {
 			vendor = sandbox.VendorEpic
 		}
 		srv := benchSandbox(b, sandbox.Options{Vendor: vendor, Latency: 100 * time.Millisecond})
-		ca, err := os.ReadFile(srv.Info().CAFile)
-		if err != nil {
-			b.Fatal(err)
-		}
+		ten, ca := benchTenant(b, srv)
 		cas = append(cas, ca...)
-		f, err := config.Load(srv.Info().ConfigFile)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ten, err := f.Tenant("")
-		if err != nil {
-			b.Fatal(err)
-		}
 		if vendor == sandbox.VendorEpic {
 			jwtTenants = append(jwtTenants, ten)
 		} else {
