@@ -5,6 +5,7 @@
 #   scripts/e2e-progress.sh            (needs tmux)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/tmux-exit.sh
 command -v tmux >/dev/null || { echo "progress: tmux is required"; exit 1; }
 
 work=$(mktemp -d)
@@ -28,8 +29,8 @@ ca=$(sed -E 's/.*"ca_file":"([^"]+)".*/\1/' "$work/sandbox.json")
 
 tmux -S "$sock" new-session -d -s probe -x 100 -y 10
 tmux -S "$sock" set-option -t probe remain-on-exit on
-tmux -S "$sock" respawn-pane -k -t probe \
-  "cd '$work' && TERM=xterm-256color exec ./fhirdoctor probe --config '$config' --cacert '$ca' --timeout 25s --json > '$work/out.json'"
+tmux -S "$sock" respawn-pane -k -t probe "$(run_recording "$work/code" \
+  "cd '$work' && TERM=xterm-256color ./fhirdoctor probe --config '$config' --cacert '$ca' --timeout 25s --json > '$work/out.json'")"
 # The spinner names a running check with its elapsed time ("token 1.3s").
 seen=
 for _ in $(seq 1 100); do
@@ -40,12 +41,6 @@ done
 echo "progress: $(tmux -S "$sock" capture-pane -p -t probe | grep -m1 -oE '. [a-z.]+ [0-9]+\.[0-9]s.*done')"
 [ ! -s "$work/out.json" ] || { echo "progress: the spinner reached stdout"; cat "$work/out.json"; exit 1; }
 tmux -S "$sock" send-keys -t probe C-c
-code=none
-for _ in $(seq 1 100); do
-  if [ "$(tmux -S "$sock" list-panes -t probe -F '#{pane_dead}')" = 1 ]; then
-    code=$(tmux -S "$sock" list-panes -t probe -F '#{pane_dead_status}'); break
-  fi
-  sleep 0.1
-done
+code=$(wait_code "$work/code")
 [ "$code" = 130 ] || { echo "progress: exit $code after ctrl+c, want 130"; exit 1; }
 echo "progress: ctrl+c ended the probe with 130"

@@ -5,6 +5,7 @@
 #   scripts/e2e-sighup.sh            (needs tmux)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/tmux-exit.sh
 command -v tmux >/dev/null || { echo "sighup: tmux is required"; exit 1; }
 
 work=$(mktemp -d)
@@ -25,7 +26,7 @@ wait_screen() {
 # gone PID: wait until the process has exited (10 s at most).
 gone() {
   for _ in $(seq 1 100); do
-    kill -0 "$1" 2>/dev/null || return 0
+    exited "$1" && return 0
     sleep 0.1
   done
   echo "sighup: fhirdoctor (pid $1) still runs 10 s after the terminal closed"; exit 1
@@ -53,23 +54,18 @@ nothing_left "$work/tmp1"
 echo "sighup: terminal closed: fhirdoctor exited and removed its sandbox directory"
 
 # 2. SIGHUP straight to fhirdoctor (what the terminal sends its session
-# leader); the pane stays after the process exits, so tmux reports the code.
+# leader). bash around it records the exit code (scripts/tmux-exit.sh says why).
 mkdir -p "$work/tmp2"
 tmux -S "$sock" new-session -d -s code -x 80 -y 24
 tmux -S "$sock" set-option -t code remain-on-exit on
-tmux -S "$sock" respawn-pane -k -t code \
-  "cd '$work' && TMPDIR='$work/tmp2' TERM=xterm-256color exec ./fhirdoctor demo"
+tmux -S "$sock" respawn-pane -k -t code "$(run_recording "$work/code" \
+  "cd '$work' && TMPDIR='$work/tmp2' TERM=xterm-256color ./fhirdoctor demo")"
 wait_screen code "invalid_client"
-pid=$(tmux -S "$sock" list-panes -t code -F '#{pane_pid}')
+pid=$(child_of "$(tmux -S "$sock" list-panes -t code -F '#{pane_pid}')")
+[ -n "$pid" ] || { echo "sighup: no fhirdoctor process under the pane's shell"; exit 1; }
 kill -HUP "$pid"
 gone "$pid"
-code=none
-for _ in $(seq 1 50); do
-  if [ "$(tmux -S "$sock" list-panes -t code -F '#{pane_dead}')" = 1 ]; then
-    code=$(tmux -S "$sock" list-panes -t code -F '#{pane_dead_status}'); break
-  fi
-  sleep 0.1
-done
+code=$(wait_code "$work/code")
 [ "$code" = 130 ] || { echo "sighup: exit code $code after SIGHUP, want 130"; exit 1; }
 nothing_left "$work/tmp2"
 echo "sighup: exit 130, nothing left behind"
