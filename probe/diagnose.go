@@ -35,9 +35,9 @@ var causeFix = map[CauseID]struct {
 	CauseTLS:             {0, "Trust the CA that signs the server's certificate with --cacert FILE (a TLS-inspecting proxy's CA), or fix the certificate."},
 	CauseClockSkew:       {0, "Synchronise the local clock (NTP)."},
 	CauseEdgeBlock:       {0, "Test from another network or through the expected egress (VPN, office IP) and ask Oracle Health whether an IP allowlist or WAF rule applies. A new secret is unlikely to help."},
-	CauseSecretInvalid:   {2, "Regenerate the client secret in Code Console (System Accounts), update client_secret, and test it (steps 2 to 4; the wizard does all three)."},
-	CauseClientUnknown:   {1, "In Code Console, check the app is still listed and Active; if it was removed or terminated, create a new system app."},
-	CauseScopeNotGranted: {1, "In Code Console, check which scopes the app has; request only those, or add the missing ones."},
+	CauseSecretInvalid:   {2, "Regenerate the client secret in {console}, update client_secret, and test it (steps 2 to 4; the wizard does all three)."},
+	CauseClientUnknown:   {1, "In {console}, check the app is still listed and Active; if it was removed or terminated, create a new system app."},
+	CauseScopeNotGranted: {1, "In {console}, check which scopes the app has; request only those, or add the missing ones."},
 	CauseTenantMismatch:  {3, "Use the tenant the app is registered for: token_url and fhir_base_url must name it (and the app must be enabled for it)."},
 	CauseFHIRAccess:      {1, "Grant the app the system/<Resource>.read scopes it reads, then verify end-to-end (steps 1 and 5)."},
 	CauseServerOutage:    {0, "Retry later and check Oracle Health's status; give support the Cerner-Correlation-Id if one was returned."},
@@ -45,7 +45,7 @@ var causeFix = map[CauseID]struct {
 	CausePrivateKeyUnreadable: {3, "Point private_key_path at the app's PEM private key (RSA of 2048 bits or more, or EC P-384, readable by the backend's user), or make a new key pair with `fhirdoctor rotate --new-key`."},
 	CauseJWKSUnreachable:      {1, "Make jwks_url answer the app's JWK Set over https from the internet (the server fetches it there), or register the public key with the server directly."},
 	CauseJWTAlgUnsupported:    {2, "Sign with an algorithm the server lists: `fhirdoctor rotate --new-key --alg RS384` (an RSA key) or `--alg ES384` (a P-384 key), then upload the new public key."},
-	CauseJWTKeyUnknown:        {2, "Register this key's public half under key_id (upload the JWK Set or certificate in the vendor's portal, or publish it at jwks_url), or rotate: `fhirdoctor rotate --new-key` makes a pair, shows what to upload, and writes the config once the server accepts it."},
+	CauseJWTKeyUnknown:        {2, "Register this key's public half under key_id (upload the JWK Set or certificate in {console}, or publish it at jwks_url), or rotate: `fhirdoctor rotate --new-key` makes a pair, shows what to upload, and writes the config once the server accepts it."},
 	CauseJWTKeyMismatch:       {2, "The kid is registered with another public key: upload this private key's public half under that kid, or point private_key_path at the key the kid belongs to; `fhirdoctor rotate --new-key` starts clean with a new kid."},
 	CauseJWTKeyPropagating:    {4, "Wait: a newly registered key can take from minutes to a day to be accepted (Epic). `fhirdoctor rotate --adopt-key FILE --kid K --wait 1h` keeps trying and writes the config once it is."},
 }
@@ -74,11 +74,16 @@ func (a *causeAcc) against(evidence string, rulesOut bool) {
 	a.ruledOut = a.ruledOut || rulesOut
 }
 
-// Diagnose turns check results into the ranked cause list of docs/design.md ("Causes and the action plan").
-// Every cause gets a verdict and the evidence for and against it. It is
-// pure: the same results give the same diagnosis.
-func Diagnose(checks []CheckResult) Diagnosis {
-	d := diagnosis{by: map[string]*CheckResult{}, acc: map[CauseID]*causeAcc{}}
+// Diagnose is DiagnoseFor a Cerner tenant.
+func Diagnose(checks []CheckResult) Diagnosis { return DiagnoseFor(checks, "") }
+
+// DiagnoseFor turns check results into the ranked cause list of
+// docs/design.md ("Causes and the action plan"). Every cause gets a verdict
+// and the evidence for and against it; fixes done in a console name the
+// vendor's (ConsoleFor). It is pure: the same results give the same
+// diagnosis.
+func DiagnoseFor(checks []CheckResult, vendor string) Diagnosis {
+	d := diagnosis{by: map[string]*CheckResult{}, acc: map[CauseID]*causeAcc{}, console: ConsoleFor(vendor)}
 	for i := range checks {
 		c := &checks[i]
 		if _, dup := d.by[c.ID]; !dup {
@@ -160,6 +165,7 @@ type diagnosis struct {
 	acc                     map[CauseID]*causeAcc
 	failed, passed, skipped int
 	jwt                     bool // the app authenticates with private_key_jwt
+	console                 Console
 }
 
 func line(c *CheckResult) string {
@@ -451,6 +457,7 @@ func (d *diagnosis) rank() Diagnosis {
 			}
 		}
 		fix := causeFix[id]
+		fix.fix = strings.ReplaceAll(fix.fix, "{console}", d.console.Name)
 		if a.fix != "" {
 			fix.fix = a.fix
 		}

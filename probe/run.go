@@ -44,6 +44,6 @@ func run(ctx context.Context, opts Options, onEvent func(Event)) (*Report, *stat
 	start := time.Now()
 	rep.Checks = runChecks(ctx, cat, s, excluded, opts.Timeout, onEvent)
 	rep.Duration = time.Since(start)
-	rep.Diagnosis = Diagnose(rep.Checks)
+	rep.Diagnosis = DiagnoseFor(rep.Checks, opts.Tenant.Vendor)
 	return rep, s, nil
 }

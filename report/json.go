@@ -169,9 +169,9 @@ func ReportJSON(in Input) ([]byte, error) {
 			ClientID: sa.ClientID, SecretFingerprint: sa.ClientSecret.Fingerprint(), SecretSource: sa.ClientSecret.Source().String(),
 			TokenURL: sa.TokenURL, Scopes: nonNil(sa.Scopes),
 		},
-		NextAction: NextAction(in.Report.Diagnosis.Top, in.ConsoleURL),
+		NextAction: NextAction(in.Report.Diagnosis.Top, in.console()),
 	}
-	for _, s := range Plan(in.Report.Diagnosis.Top) {
+	for _, s := range Plan(in.Report.Diagnosis.Top, in.console()) {
 		d.ActionPlan = append(d.ActionPlan, PlanDoc(s))
 	}
 	if s := in.Session; s != nil {

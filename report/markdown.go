@@ -36,10 +36,12 @@ type Session struct {
 
 // Input is everything the markdown report is made of.
 type Input struct {
-	Report     *probe.Report
-	Tenant     config.Tenant
-	Version    string
-	Now        time.Time
+	Report  *probe.Report
+	Tenant  config.Tenant
+	Version string
+	Now     time.Time
+	// ConsoleURL replaces the vendor console's URL (ConsoleFor): the demo
+	// passes its sandbox's console. Empty for a real tenant.
 	ConsoleURL string
 	Session    *Session // nil outside the wizard
 }
@@ -151,7 +153,7 @@ func Markdown(w io.Writer, in Input) error {
 	}
 
 	p("\n---\n\n## Action Plan\n\n")
-	for _, st := range Plan(top) {
+	for _, st := range Plan(top, in.console()) {
 		box := "[ ]"
 		if st.Applies {
 			box = "[x]"
@@ -195,7 +197,7 @@ func Markdown(w io.Writer, in Input) error {
 		p("\n---\n\n## After the write\n\n")
 		writeThen(&b, s.Then)
 	}
-	p("\n---\n\n## Next Action\n\n%s\n", NextAction(final, in.ConsoleURL))
+	p("\n---\n\n## Next Action\n\n%s\n", NextAction(final, in.console()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

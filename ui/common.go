@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
 // common is the state every screen shares, handed to each when it is built
@@ -79,3 +80,13 @@ func (c *common) compact() bool { return c.height < 24 }
 
 func (c *common) setNotice(s string) { c.notice, c.noticeIsError = s, false }
 func (c *common) setError(s string)  { c.notice, c.noticeIsError = s, true }
+
+// console is where the tenant's vendor manages its apps and keys
+// (probe.ConsoleFor), at the demo's sandbox console when Deps names one.
+func (c *common) console() probe.Console {
+	con := probe.ConsoleFor(c.tenant.Vendor)
+	if c.deps.ConsoleURL != "" {
+		con.URL = c.deps.ConsoleURL
+	}
+	return con
+}

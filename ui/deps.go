@@ -29,7 +29,9 @@ type Deps struct {
 	// Diff is the redacted unified diff the write would make.
 	Diff func(tenant, clientID string, secret config.Secret) (string, error)
 	// Write replaces the two values atomically, under a lock, with a backup.
-	Write      func(tenant, clientID string, secret config.Secret) (config.SaveResult, error)
+	Write func(tenant, clientID string, secret config.Secret) (config.SaveResult, error)
+	// ConsoleURL replaces the tenant's vendor console URL
+	// (report.ConsoleFor): the demo's sandbox console. Empty for real use.
 	ConsoleURL string
 	OpenURL    func(url string) error
 	SaveReport func(path string, s Session) error

@@ -97,6 +97,7 @@ type fakeWorld struct {
 	writes   []writeCall
 	saved    []Session
 	opened   []string
+	vendor   string          // the tenant's ehr.vendor; "" is Cerner's
 	updated  map[string]bool // places fakeAfter's Update wrote
 	// jwt makes the tenant a JWT app refused as jwt-key-unknown; evidence
 	// records what each probe run was told.
@@ -205,6 +206,7 @@ func (w *fakeWorld) deps() Deps {
 			defer w.mu.Unlock()
 			t := fakeTenant(w.secret)
 			t.Cerner.SystemApp.ClientID = w.clientID
+			t.Vendor = w.vendor
 			if w.jwt {
 				t.Cerner.SystemApp.ClientSecret = config.Secret{}
 				t.Cerner.SystemApp.PrivateKeyPath, t.Cerner.SystemApp.KeyID = "/tmp/fake/keys/20261101-OLDkid12.pem", fakeKeyID
@@ -250,7 +252,6 @@ func (w *fakeWorld) deps() Deps {
 			return config.SaveResult{Path: "/tmp/fake/.settings.dev/config.yaml",
 				BackupPath: "/tmp/fake/.settings.dev/config.yaml.bak.20251121T101500Z"}, nil
 		},
-		ConsoleURL: "https://code-console.cerner.com/",
 		OpenURL: func(u string) error {
 			w.mu.Lock()
 			defer w.mu.Unlock()

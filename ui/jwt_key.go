@@ -208,7 +208,11 @@ func (k *keyUpload) view(p *page) {
 		p.add(k.f.View())
 	}
 	p.blank()
-	p.add(st.Muted.Render("c copies the public JWK Set, o opens the console; nothing is written until the server accepts the key."))
+	hint := "c copies the public JWK Set"
+	if c.console().URL != "" {
+		hint += ", o opens the console"
+	}
+	p.add(st.Muted.Render(hint + "; nothing is written until the server accepts the key."))
 }
 
 // keyWait is Step 4 for a key rotation: poll until a token is issued with

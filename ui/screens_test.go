@@ -220,6 +220,17 @@ func TestScreens(t *testing.T) {
 			d.keys("enter")
 			d.waitFor("Diagnosed again")
 		}},
+		{name: "step2_key_propagating", top: probe.CauseJWTKeyUnknown, jwt: true, drive: func(d *driver) {
+			d.waitFor("Diagnosis")
+			d.keys("enter")
+			d.waitFor(uploadQuestion)
+			d.keys("enter", "enter", "enter", "enter", "enter")
+			d.tm.Type("20m ago")
+			d.keys("enter")
+			d.waitFor("Diagnosed again")
+			d.keys("enter")
+			d.waitFor("still syncing")
+		}},
 		{name: "step2_regenerate", top: probe.CauseSecretInvalid, drive: func(d *driver) {
 			d.waitFor("Diagnosis")
 			d.keys("enter")

@@ -175,10 +175,10 @@ func (s *statusScreen) busy() bool { return s.run.running }
 
 func (s *statusScreen) keys() screenKeys {
 	if !pending(s.f) {
-		return screenKeys{open: true, next: !s.run.running, back: true, skip: !s.run.running}
+		return screenKeys{open: s.c.console().URL != "", next: !s.run.running, back: true, skip: !s.run.running}
 	}
 	return screenKeys{
-		answer: !s.typing(), open: !s.typing(), field: true, nav: true,
+		answer: !s.typing(), open: !s.typing() && s.c.console().URL != "", field: true, nav: true,
 		next: true, nextLabel: "next question", back: true, skip: true, typing: s.typing(),
 	}
 }
@@ -209,13 +209,13 @@ func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Next):
 			return s.c.goTo(stepRegenerate)
 		case key.Matches(msg, k.Open):
-			return openCmd(s.c.deps.OpenURL, s.c.deps.ConsoleURL)
+			return openCmd(s.c.deps.OpenURL, s.c.console().URL)
 		}
 		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Open):
-		return openCmd(s.c.deps.OpenURL, s.c.deps.ConsoleURL)
+		return openCmd(s.c.deps.OpenURL, s.c.console().URL)
 	case key.Matches(msg, k.Yes):
 		return s.answer(answerYes)
 	case key.Matches(msg, k.No):
@@ -300,14 +300,16 @@ func (e Evidence) same(o Evidence) bool {
 func (s *statusScreen) view(p *page) {
 	c := s.c
 	st := c.styles
-	url := c.deps.ConsoleURL
+	con := c.console()
 	app := c.tenant.Cerner.SystemApp
 	if c.jwtApp() {
-		p.add("Log in to the vendor's portal and look at the application and its public keys:")
+		p.add("In " + con.Name + ", look at the application and its public keys:")
 	} else {
-		p.add("Log in to the Cerner Code Console and look at the application:")
+		p.add("Log in to " + con.Name + " and look at the application:")
 	}
-	p.add(st.Label.Render("Console      ") + st.Link.Hyperlink(url).Render(url))
+	if con.URL != "" {
+		p.add(st.Label.Render("Console      ") + st.Link.Hyperlink(con.URL).Render(con.URL))
+	}
 	if c.jwtApp() {
 		p.add(st.Label.Render("Find app     ") + st.Code.Render(app.ClientID))
 		p.add(st.Label.Render("Its key      ") + "kid " + st.Code.Render(app.KeyID))

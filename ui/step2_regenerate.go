@@ -55,7 +55,7 @@ func (r *regenerateScreen) enter() tea.Cmd {
 }
 
 func (r *regenerateScreen) keys() screenKeys {
-	return screenKeys{nav: pending(r.f), copy: true, open: true, next: true, back: true, skip: true, nextLabel: "choose option"}
+	return screenKeys{nav: pending(r.f), copy: true, open: r.c.console().URL != "", next: true, back: true, skip: true, nextLabel: "choose option"}
 }
 
 func (r *regenerateScreen) update(msg tea.Msg) tea.Cmd {
@@ -76,7 +76,7 @@ func (r *regenerateScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	app := c.tenant.Cerner.SystemApp
 	switch {
 	case key.Matches(msg, k.Open):
-		return openCmd(c.deps.OpenURL, c.deps.ConsoleURL)
+		return openCmd(c.deps.OpenURL, c.console().URL)
 	case key.Matches(msg, k.Copy):
 		if r.current() == optionA {
 			c.setNotice("Sent the client ID to the clipboard (OSC 52, where the terminal allows it).")
@@ -112,6 +112,13 @@ func (r *regenerateScreen) view(p *page) {
 	c := r.c
 	st := c.styles
 	app := c.tenant.Cerner.SystemApp
+	if d := c.session.Diagnosis; d != nil && d.Diagnosis.Top == probe.CauseJWTKeyPropagating {
+		// The action plan's Step 2 for this cause (report.Plan): rotating
+		// now would only start the wait again.
+		p.add(st.Warn.Render("! The key you uploaded is most likely still syncing: a new key starts the wait again. "+
+			"Rotate only if that key is lost; otherwise quit and retry later, or resume with ") +
+			st.Code.Render("fhirdoctor rotate --adopt-key") + st.Warn.Render("."))
+	}
 	switch {
 	case app.AuthMethod() == config.AuthPrivateKeyJWT && c.deps.Keys.MakeKey != nil:
 		// One paragraph: page.add wraps it to the window, so no line
@@ -125,7 +132,7 @@ func (r *regenerateScreen) view(p *page) {
 		p.add("Rotate its key with " + st.Code.Render("fhirdoctor rotate --new-key") + ": it makes the key pair, shows the public key to upload, " +
 			"waits until the server accepts it and only then writes private_key_path and key_id.")
 	default:
-		p.add(st.FieldName.Render("Option A") + " · in the Code Console find " + st.Code.Render(app.ClientID) +
+		p.add(st.FieldName.Render("Option A") + " · in " + c.console().Name + " find " + st.Code.Render(app.ClientID) +
 			", click Regenerate Secret and keep the new secret for Step 3. The client ID stays.")
 	}
 	p.add(st.FieldName.Render("Option B") + " · Create New App → System Account, then:")
@@ -150,7 +157,11 @@ func (r *regenerateScreen) view(p *page) {
 		p.add(r.f.View())
 	}
 	p.blank()
-	p.add(st.Muted.Render("c copies the client ID (A) or tenant and scopes (B); o opens the console."))
+	hint := "c copies the client ID (A) or tenant and scopes (B)"
+	if c.console().URL != "" {
+		hint += "; o opens the console"
+	}
+	p.add(st.Muted.Render(hint + "."))
 }
 
 var tenantInURL = regexp.MustCompile(`/tenants/([^/]+)/`)

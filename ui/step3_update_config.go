@@ -91,7 +91,7 @@ func (u *updateScreen) validID(v string) error {
 func (u *updateScreen) keys() screenKeys {
 	if u.c.keyRotation() {
 		f := u.keyUpload().f
-		return screenKeys{nav: pending(f), copy: u.kr.key != nil, open: u.c.deps.ConsoleURL != "", next: true, back: true, skip: true, nextLabel: "answer"}
+		return screenKeys{nav: pending(f), copy: u.kr.key != nil, open: u.c.console().URL != "", next: true, back: true, skip: true, nextLabel: "answer"}
 	}
 	return screenKeys{field: true, nav: true, next: true, back: true, skip: true, typing: true, nextLabel: "next / test"}
 }
@@ -262,7 +262,7 @@ func (u *updateScreen) updateKey(msg tea.Msg) tea.Cmd {
 		k := u.c.keys.forScreen(u.keys())
 		switch {
 		case key.Matches(msg, k.Open):
-			return openCmd(u.c.deps.OpenURL, u.c.deps.ConsoleURL)
+			return openCmd(u.c.deps.OpenURL, u.c.console().URL)
 		case kr.key != nil && key.Matches(msg, k.Copy):
 			u.c.setNotice("Sent the public JWK Set to the clipboard (OSC 52, where the terminal allows it).")
 			return tea.SetClipboard(kr.key.JWKS)

@@ -54,7 +54,7 @@ func runReport(ctx context.Context, io *IOStreams, g *globals, f *reportFlags) e
 	if err := interrupted(ctx); err != nil {
 		return err
 	}
-	in := report.Input{Report: r, Tenant: tenant, Version: versionString(), Now: time.Now(), ConsoleURL: codeConsoleURL}
+	in := report.Input{Report: r, Tenant: tenant, Version: versionString(), Now: time.Now()}
 	var buf bytes.Buffer
 	if f.format == "json" {
 		b, err := report.ReportJSON(in)

@@ -16,18 +16,16 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/ui"
 )
 
-// codeConsoleURL is where Cerner system apps are managed.
-const codeConsoleURL = "https://code-console.cerner.com/"
-
 // errNoTerminal names the commands that do the wizard's job without one.
 var errNoTerminal = errors.New("the wizard needs a terminal; without one use `fhirdoctor probe` to diagnose, `fhirdoctor rotate --client-secret-stdin` to rotate the secret, or --accessible for plain line prompts")
 
 func runWizard(ctx context.Context, io *IOStreams, g *globals) error {
-	return runWizardWith(ctx, io, g, codeConsoleURL, nil)
+	return runWizardWith(ctx, io, g, "", nil)
 }
 
 // runWizardWith runs the wizard on the resolved config; demo passes the
-// sandbox's console and CA.
+// sandbox's console and CA. An empty consoleURL means each tenant's vendor
+// console (report.ConsoleFor).
 func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL string, rootCAs *x509.CertPool) error {
 	if !g.accessible && !io.Interactive() {
 		return errNoTerminal
@@ -37,7 +35,7 @@ func runWizardWith(ctx context.Context, io *IOStreams, g *globals, consoleURL st
 		return err
 	}
 	w := &wizardBackend{g: g, io: io, f: f, rootCAs: rootCAs, consoleURL: consoleURL, tested: map[string]bool{}}
-	if consoleURL == codeConsoleURL {
+	if consoleURL == "" {
 		// A real backend's environment; the demo's sandbox config has none.
 		w.envName = f.Environment().Name
 	}
