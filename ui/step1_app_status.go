@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/report"
 )
@@ -138,7 +139,7 @@ func (s *statusScreen) enter() tea.Cmd {
 }
 
 func (s *statusScreen) validUpload(v string) error {
-	_, _, err := parseUploaded(v, s.c.deps.now())
+	_, _, err := jwtauth.ParseUploaded(v, s.c.deps.now())
 	return err
 }
 
@@ -286,7 +287,7 @@ func (s *statusScreen) evidence() Evidence {
 	if s.upload == nil {
 		return s.c.evidence
 	}
-	at, known, err := parseUploaded(s.uploaded, s.c.deps.now())
+	at, known, err := jwtauth.ParseUploaded(s.uploaded, s.c.deps.now())
 	if err != nil || !known {
 		return Evidence{}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -73,7 +74,7 @@ tenant, 6 token works but FHIR reads fail, 7 server outage, 130 interrupted.`,
 	fl.BoolVar(&f.allTenants, "all-tenants", false, "probe every tenant of the config concurrently; one table, then details (--json: an array)")
 	fl.BoolVar(&f.provider, "provider", false, "then sign in once to test the provider app (authorization code + PKCE) end to end")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "with --provider: print the sign-in URL instead of opening a browser")
-	fl.StringVar(&f.keyUploadedAt, "key-uploaded-at", "", "for JWT apps: when the public key was registered (RFC 3339 time, or how long ago: 20m); evidence that a refusal may be propagation")
+	fl.StringVar(&f.keyUploadedAt, "key-uploaded-at", "", "for JWT apps: when the public key was registered (how long ago: 20m, 2 hours ago; a time: 14:05, 2026-12-01T14:05:00Z); evidence that a refusal may be propagation")
 	fl.BoolVar(&f.fromEnv, "from-env", false, "no config file: read CERNER_BASE_URL, CERNER_CLIENT_ID, CERNER_CLIENT_SECRET, CERNER_TOKEN_URL and CERNER_SCOPES (for CI)")
 	return cmd
 }
@@ -168,17 +169,13 @@ func runProbe(ctx context.Context, io *IOStreams, g *globals, f *probeFlags) err
 	return newDiagnosisError(probe.ExitCode(r.Diagnosis.Top), "diagnosis: %s", r.Diagnosis.Top)
 }
 
-// parseUploadedAt reads --key-uploaded-at: an RFC 3339 time, or a duration
-// meaning that long before now.
+// parseUploadedAt reads --key-uploaded-at with the wizard's parser
+// (jwtauth.ParseUploaded): how long ago, a time of today, a date and time
+// or RFC 3339. "earlier" and "unknown" are no evidence: the zero time.
 func parseUploadedAt(v string, now time.Time) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		if t.After(now.Add(time.Minute)) {
-			return time.Time{}, fmt.Errorf("--key-uploaded-at %s is in the future", v)
-		}
-		return t, nil
+	at, _, err := jwtauth.ParseUploaded(v, now)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--key-uploaded-at %q: %w", v, err)
 	}
-	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("--key-uploaded-at %q: give an RFC 3339 time (2026-12-01T09:30:00Z) or how long ago (20m, 3h)", v)
+	return at, nil
 }
