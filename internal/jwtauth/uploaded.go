@@ -3,6 +3,7 @@ package jwtauth
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,8 +29,13 @@ func ParseUploaded(v string, now time.Time) (at time.Time, known bool, err error
 		return now, true, nil
 	}
 	if m := agoRE.FindStringSubmatch(s); m != nil {
-		n, _ := strconv.Atoi(m[1])
+		n, err := strconv.Atoi(m[1])
 		unit := map[byte]time.Duration{'m': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour}[m[2][0]]
+		if err != nil || int64(n) > int64(math.MaxInt64/unit) {
+			// Past what a Duration holds (about 292 years), the product
+			// would wrap round to a time in the future.
+			return time.Time{}, false, errors.New(s + " is too long ago: say earlier")
+		}
 		return now.Add(-time.Duration(n) * unit), true, nil
 	}
 	if d, err := time.ParseDuration(strings.TrimSuffix(s, " ago")); err == nil && d >= 0 {

@@ -35,6 +35,7 @@ func TestParseUploaded(t *testing.T) {
 		{"2026-12-02T09:00:00Z", 0, false, "later than now"},
 		{"yesterday-ish", 0, false, "how long ago"},
 		{"-5m", 0, false, "how long ago"},
+		{"99999999999h", 0, false, "too long ago"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			at, known, err := ParseUploaded(tc.in, now)
@@ -52,4 +53,25 @@ func TestParseUploaded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseUploaded: whatever is typed or passed as --key-uploaded-at, the
+// parser never panics, a known time is never later than now (plus the
+// minute of slack), and a refusal carries no time.
+func FuzzParseUploaded(f *testing.F) {
+	for _, s := range []string{"20m", "20 minutes ago", "1h30m", "14:05", "2026-12-01 14:05", "2026-12-01T14:05:00Z", "earlier", "unknown", "-5m", "99999999999h", "25:61", ""} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, v string) {
+		at, known, err := ParseUploaded(v, now)
+		switch {
+		case err != nil && (known || !at.IsZero()):
+			t.Fatalf("%q: refused (%v) but known=%v at=%s", v, err, known, at)
+		case err == nil && !known && !at.IsZero():
+			t.Fatalf("%q: unknown but at=%s", v, at)
+		case known && at.After(now.Add(time.Minute)):
+			t.Fatalf("%q: %s is later than now", v, at)
+		}
+	})
 }
