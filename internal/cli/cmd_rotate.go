@@ -62,10 +62,11 @@ For a JWT app (private_key_path + key_id), --new-key makes a key pair, prints th
 public key to upload, polls the token endpoint with it until the server accepts it
 (--wait), and only then writes private_key_path and key_id. The old key file is kept.
 When --wait ends first: exit 3, config untouched, and the --adopt-key command that
-resumes without minting another key.`,
+resumes without minting another key. --then works there too (restart the backend
+so it signs with the new key); --also does not: rotate each tenant's key with --tenant.`,
 		Example: `  pbpaste | fhirdoctor rotate --client-secret-stdin --yes
   fhirdoctor rotate --new-key --yes                      # a JWT app: new key pair, upload, wait, write
-  fhirdoctor rotate --adopt-key keys/20261201-AbC.pem --kid 20261201-AbC --wait 1h
+  fhirdoctor rotate --adopt-key keys/20261201-AbC.pem --kid 20261201-AbC --wait 1h --then 'systemctl restart backend'
   fhirdoctor rotate --client-id 11111111-2222-4333-8444-555555555555 --client-secret-stdin < new-secret.txt --yes
   FHIRDOCTOR_CLIENT_SECRET=... fhirdoctor rotate --yes
   fhirdoctor rotate --client-secret-stdin --yes --also staging --then 'npm run test:cerner'`,
@@ -151,13 +152,8 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 	if len(f.then) > 0 && f.skipVerify {
 		return errors.New("--then runs only after a verified write: drop --skip-verify, or run the command yourself")
 	}
-	if f.thenTimeout <= 0 {
-		return fmt.Errorf("--then-timeout must be positive, got %s", f.thenTimeout)
-	}
-	for _, c := range f.then {
-		if strings.TrimSpace(c) == "" {
-			return errors.New("--then: empty command")
-		}
+	if err := f.validateThen(); err != nil {
+		return err
 	}
 	file, tenant, err := g.loadTenant(io)
 	if err != nil {
@@ -282,5 +278,19 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		}
 		return alsoErr
 	}
-	return runThen(ctx, io, g, rot, rem, f.then, f.thenTimeout)
+	return runThen(ctx, io, g, rot, afterwrite.NewScrubber(rem.Secrets(), rem.ClientIDs()...), f.then, f.thenTimeout)
+}
+
+// validateThen checks --then and --then-timeout before anything is asked
+// or written, for secret and key rotations alike.
+func (f *rotateFlags) validateThen() error {
+	if f.thenTimeout <= 0 {
+		return fmt.Errorf("--then-timeout must be positive, got %s", f.thenTimeout)
+	}
+	for _, c := range f.then {
+		if strings.TrimSpace(c) == "" {
+			return errors.New("--then: empty command")
+		}
+	}
+	return nil
 }

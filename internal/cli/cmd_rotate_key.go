@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 	"github.com/fhirdoctor/fhirdoctor/ui"
@@ -80,9 +81,12 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 	if err := k.validate(); err != nil {
 		return err
 	}
-	if len(f.also) > 0 || len(f.then) > 0 {
-		// Not silently ignored: a user relying on them would think they ran.
-		return errors.New("--also and --then do not work with --new-key or --adopt-key yet: rotate the key, then run the command yourself")
+	if len(f.also) > 0 {
+		// Not silently ignored: a user relying on it would think it ran.
+		return errors.New("--also writes a client secret to more places; a key rotation writes private_key_path and key_id of one tenant: rotate each tenant's key with --tenant")
+	}
+	if err := f.validateThen(); err != nil {
+		return err
 	}
 	if f.secretStdin || f.clientID != "" || f.skipVerify {
 		return errors.New("--client-secret-stdin, --client-id and --skip-verify are for secret rotation; a key is always verified before it is written")
@@ -133,7 +137,31 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 		return newDiagnosisError(3, "rotate: kid %s not accepted within %s", kid, k.wait)
 	}
 	fmt.Fprintf(io.Err, "✓ the server accepted kid %s: token issued (expires in %ds)\n", kid, out.ExpiresIn)
-	return writeKeyConfig(ctx, io, g, f, file, tenant, key, kid)
+	if err := writeKeyConfig(ctx, io, g, f, file, tenant, key, kid); err != nil {
+		return err
+	}
+	rot := rotated{
+		file: file.Path(), env: file.Environment(), tenant: tenant.Name,
+		oldClientID: app.ClientID, clientID: app.ClientID, kid: kid,
+	}
+	return runThen(ctx, io, g, rot, keyScrubber(app, key), f.then, f.thenTimeout)
+}
+
+// keyScrubber hides, in what --then commands print, the new private key
+// and the old one (should a command print a key file) behind their
+// fingerprints. The client id is not a secret here: a key rotation keeps it.
+func keyScrubber(app config.SystemApp, key *jwtauth.Key) *afterwrite.Scrubber {
+	var secrets []config.Secret
+	keys := []*jwtauth.Key{key}
+	if old, _, err := jwtauth.LoadKey(app.PrivateKeyPath); err == nil {
+		keys = append(keys, old)
+	}
+	for _, k := range keys {
+		for _, line := range k.ScrubValues() {
+			secrets = append(secrets, config.NewSecret(line))
+		}
+	}
+	return afterwrite.NewScrubber(secrets)
 }
 
 // obtainKey makes the new key pair and its files (--new-key), or loads the

@@ -19,6 +19,17 @@ type rotated struct {
 	oldClientID, clientID string
 	oldSecret, secret     config.Secret
 	lifetime              time.Duration // expires_in of the verifying token
+	// kid is the new key_id of a key rotation (secret is then zero).
+	kid string
+}
+
+// secretFingerprint is the new secret's fingerprint for the audit line;
+// empty for a key rotation, which has no secret.
+func (r rotated) secretFingerprint() string {
+	if r.secret.IsZero() {
+		return ""
+	}
+	return r.secret.Fingerprint()
 }
 
 func (r rotated) remains(io *IOStreams) afterwrite.Remains {

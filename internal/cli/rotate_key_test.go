@@ -11,8 +11,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/jwtauth"
 	"github.com/fhirdoctor/fhirdoctor/sandbox"
 )
 
@@ -227,5 +229,67 @@ func TestNoSecretWrittenToAJWTApp(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(srv.Info().ConfigFile); !bytes.Equal(before, after) {
 		t.Error("the config changed")
+	}
+}
+
+// TestRotateKeyThen: --then runs after a key rotation is written, in the
+// backend root, stops at the first failure (exit 8) with the config kept,
+// and what the commands print never shows a line of the private key, even
+// when a command prints the key file itself.
+func TestRotateKeyThen(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown", Propagation: -1})
+	info := srv.Info()
+	key, err := jwtauth.Generate(jwtauth.ES384)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const kid = "then-test-kid"
+	kf, err := key.WriteFiles(t.TempDir(), kid, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	registerJWKS(t, srv, kf.JWKS)
+	out, errOut, code := runCLI(t, nil, "", "rotate", "--adopt-key", kf.Private, "--kid", kid, "--yes",
+		"--config", info.ConfigFile, "--cacert", info.CAFile, "--wait", "1m", "--poll-interval", "20ms",
+		"--then", "cat '"+kf.Private+"' '"+srv.EpicKeyPath()+"'; echo ran > then-marker",
+		"--then", "exit 3",
+		"--then", "echo never")
+	if code != 8 {
+		t.Fatalf("exit %d, want 8 (a --then command failed)\n%s\n%s", code, out, errOut)
+	}
+	f, err := config.Load(info.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, _ := f.Tenant("")
+	if tenant.Cerner.SystemApp.KeyID != kid {
+		t.Fatalf("key_id %q: the key was not written before --then ran", tenant.Cerner.SystemApp.KeyID)
+	}
+	if _, err := os.Stat(filepath.Join(f.Environment().Root, "then-marker")); err != nil {
+		t.Errorf("the first command did not run in the backend root: %v", err)
+	}
+	for _, want := range []string{"✓ cat", "✗ exit 3", "not run: echo never", "sha256:"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	assertNoKeyMaterial(t, []string{kf.Private, srv.EpicKeyPath()}, out, errOut)
+}
+
+func TestRotateKeyRefusesAlso(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--also", "tenant:other"}, "rotate each tenant's key with --tenant"},
+		{[]string{"--then", " "}, "--then: empty command"},
+		{[]string{"--then", "true", "--then-timeout", "0s"}, "--then-timeout must be positive"},
+	} {
+		args := append([]string{"rotate", "--new-key", "--config", srv.Info().ConfigFile, "--cacert", srv.Info().CAFile}, tc.args...)
+		_, errOut, code := runCLI(t, nil, "", args...)
+		if code != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", tc.args, code, errOut, tc.want)
+		}
 	}
 }

@@ -14,14 +14,13 @@ import (
 	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 )
 
-// runThen runs the --then commands in order, streaming their scrubbed
-// output to stderr, and stops at the first that does not succeed. The
+// runThen runs the --then commands in order, streaming their output
+// through sc to stderr, and stops at the first that does not succeed. The
 // config stays written whatever they do.
-func runThen(ctx context.Context, io *IOStreams, g *globals, rot rotated, rem afterwrite.Remains, cmds []string, timeout time.Duration) error {
+func runThen(ctx context.Context, io *IOStreams, g *globals, rot rotated, sc *afterwrite.Scrubber, cmds []string, timeout time.Duration) error {
 	if len(cmds) == 0 {
 		return nil
 	}
-	sc := afterwrite.NewScrubber(rem.Secrets(), rem.ClientIDs()...)
 	for i, c := range cmds {
 		line := sc.String(c)
 		fmt.Fprintf(io.Err, "→ %s  (in %s, at most %s)\n", line, rot.env.Root, timeout)
@@ -57,7 +56,7 @@ func runOneThen(ctx context.Context, io *IOStreams, g *globals, rot rotated, sc 
 	})
 	g.audit(io, config.AuditEntry{
 		Config: rot.file, Tenant: rot.tenant, Action: "then",
-		NewClientID: rot.clientID, NewSecretFingerprint: rot.secret.Fingerprint(),
+		NewClientID: rot.clientID, NewSecretFingerprint: rot.secretFingerprint(), NewKeyID: rot.kid,
 		Command: &config.AuditCommand{Line: res.Command, Dir: res.Dir, Status: string(res.Status), ExitStatus: res.ExitCode, DurationMS: res.DurationMS},
 	})
 	return res
