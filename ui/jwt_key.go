@@ -178,7 +178,7 @@ func (k *keyUpload) view(p *page) {
 	c := k.c
 	st := c.styles
 	app := c.tenant.Cerner.SystemApp
-	p.add("This app signs JWTs (private_key_jwt): Option A rotates its key. The current key (kid " + app.KeyID + ") keeps working and its file is kept.")
+	p.add("This app signs JWTs (private_key_jwt): Option A rotates its key. The config keeps the current key (kid " + app.KeyID + ") until the server accepts the new one, and its file is kept.")
 	p.blank()
 	switch {
 	case k.making:

@@ -85,6 +85,11 @@ func (d *diagnoseScreen) update(msg tea.Msg) tea.Cmd {
 		c.session.Tenant = msg.tenant.Name
 		c.session.OldClientID = app.ClientID
 		c.session.OldFingerprint = app.ClientSecret.Fingerprint()
+		if app.AuthMethod() == config.AuthPrivateKeyJWT {
+			// A JWT app's credential is its key, named by kid (the new
+			// one is "kid ..." too: jwt_key.go).
+			c.session.OldFingerprint = "kid " + app.KeyID
+		}
 		return d.startProbe()
 	case probeEventMsg, probeDoneMsg:
 		cmd, done := d.run.update(msg)

@@ -108,7 +108,7 @@ func (s *summaryScreen) askPlaces(stale []afterwrite.Place) tea.Cmd {
 func (s *summaryScreen) askRun() tea.Cmd {
 	s.stage, s.runNext = stageRun, false
 	s.f = s.c.newForm(huh.NewConfirm().Inline(true).WithButtonAlignment(lipgloss.Left).Value(&s.runNext).
-		Title("Run a command now (restart the backend, run its tests)?").Affirmative("Run after writing").Negative("Not now"))
+		Title("Run a command now (restart, tests)?").Affirmative("Run after writing").Negative("Not now"))
 	return s.c.startForm(s.f)
 }
 
@@ -212,7 +212,11 @@ func (s *summaryScreen) view(p *page) {
 		} else {
 			row("Client ID", sess.OldClientID+st.Muted.Render("  (unchanged)"))
 		}
-		row("Client secret", sess.OldFingerprint+" → "+sess.NewFingerprint)
+		if c.jwtApp() {
+			row("Key", sess.OldFingerprint+" → "+sess.NewFingerprint)
+		} else {
+			row("Client secret", sess.OldFingerprint+" → "+sess.NewFingerprint)
+		}
 		if sess.WroteAnyway {
 			p.addIndent(15, st.Warn.Render("! written although the token test failed"))
 		}
@@ -220,7 +224,11 @@ func (s *summaryScreen) view(p *page) {
 		row("Changes", "none written; the config is as it was")
 	}
 	if sess.Option != "" {
-		row("Option", map[string]string{optionA: "A · regenerated the secret", optionB: "B · new system app"}[sess.Option])
+		a := "A · regenerated the secret"
+		if c.jwtApp() {
+			a = "A · rotated the key"
+		}
+		row("Option", map[string]string{optionA: a, optionB: "B · new system app"}[sess.Option])
 	}
 	p.blank()
 	p.add(st.Heading.Render("What passed"))
@@ -240,7 +248,11 @@ func (s *summaryScreen) view(p *page) {
 		p.addIndent(2, st.Muted.Render("no check ran"))
 	}
 	if sess.TokenTest != nil && sess.TokenTest.OK {
-		p.addIndent(2, st.Pass.Render("✓ ")+fmt.Sprintf("new pair tested: token issued, expires_in %d s", sess.TokenTest.ExpiresIn))
+		what := "new pair"
+		if c.jwtApp() {
+			what = "new key"
+		}
+		p.addIndent(2, st.Pass.Render("✓ ")+fmt.Sprintf("%s tested: token issued, expires_in %d s", what, sess.TokenTest.ExpiresIn))
 	}
 	p.blank()
 	p.add(st.Heading.Render("What remains"))
@@ -248,6 +260,9 @@ func (s *summaryScreen) view(p *page) {
 		p.addIndent(2, st.Pass.Render("nothing: the credentials work end-to-end"))
 	}
 	for _, r := range sess.Remaining {
+		if s.remains != nil && s.remains.KeyID != "" && strings.HasPrefix(r, keyRestartLine) {
+			continue // the measured list below says it, with the kid
+		}
 		p.addIndent(2, "· "+r)
 	}
 	if s.remains != nil {
@@ -313,13 +328,16 @@ func remainsLine(st styles, l string) string {
 }
 
 // remaining lists what the session did not settle, in the order to do it.
+// keyRestartLine starts what remains after a key rotation.
+const keyRestartLine = "Restart or reload the backend so it signs with the new key"
+
 func remaining(s Session) []string {
 	var out []string
 	if !s.Written() {
 		out = append(out, "The config still holds the old credentials ("+s.OldFingerprint+").")
 	}
 	if s.Written() && s.OldKeyPath != "" {
-		out = append(out, "Restart or reload the backend so it signs with the new key; then retire the old key "+s.OldKeyPath+" and its registration on the server (the file is kept until then).")
+		out = append(out, keyRestartLine+"; then retire the old key "+s.OldKeyPath+" and its registration on the server (the file is kept until then).")
 	}
 	if s.Diagnosis != nil && s.Diagnosis.Diagnosis.Top == probe.CauseEdgeBlock && !allPassed(s.After) {
 		out = append(out, "The edge block: retry from another network or the expected egress, and ask Cerner support whether your address is allowed.")

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
 	"github.com/fhirdoctor/fhirdoctor/probe"
@@ -113,7 +114,11 @@ func (v *verifyScreen) view(p *page) {
 	}
 	app := c.tenant.Cerner.SystemApp
 	p.add(st.Label.Render("Client ID      ") + app.ClientID)
-	p.add(st.Label.Render("Client secret  ") + app.ClientSecret.Mask() + st.Muted.Render("  from "+source))
+	if app.AuthMethod() == config.AuthPrivateKeyJWT {
+		p.add(ansi.Truncate(st.Label.Render("Private key    ")+"kid "+app.KeyID+st.Muted.Render("  "+app.PrivateKeyPath+", from "+source), p.width, "…"))
+	} else {
+		p.add(st.Label.Render("Client secret  ") + app.ClientSecret.Mask() + st.Muted.Render("  from "+source))
+	}
 	if v.reloading {
 		p.add(c.spin() + " reading the config back…")
 		return

@@ -3,6 +3,7 @@ package afterwrite
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
@@ -30,6 +31,10 @@ type Written struct {
 	// OldKeyFile is the private key a JWT app's rotation replaced: to retire
 	// once the backend runs with the new one.
 	OldKeyFile string
+	// NewKeyFile is the private key the rotation wrote: a stale place of the
+	// same app adopts it (rotate --adopt-key), so the server, which knows
+	// one key per kid, sees one key.
+	NewKeyFile string
 	// Load reads another config file; nil means config.Load.
 	Load func(path string) (*config.File, error)
 	// Getenv reads the process environment (for the CERNER_* variables the
@@ -71,8 +76,12 @@ type Place struct {
 	// ByHand: fhirdoctor cannot write its value (it lives in the process
 	// environment).
 	ByHand bool `json:"by_hand,omitempty"`
-	// Also is the `rotate --also` value that updates it ("" for ByHand).
+	// Also is the `rotate --also` value that updates it ("" for ByHand and
+	// for a key rotation's places).
 	Also string `json:"also,omitempty"`
+	// Adopt is, after a key rotation, the command that gives this place the
+	// new key once it is tested there (rotate --adopt-key ... --tenant).
+	Adopt string `json:"adopt,omitempty"`
 }
 
 // Remains is what a rotation leaves to do before the running system uses
@@ -87,6 +96,9 @@ type Remains struct {
 	// ByHand are values outside any file fhirdoctor can write: environment
 	// variables, CI variables, secret managers.
 	ByHand []string `json:"by_hand"`
+	// KeyID is the new key id after a JWT app's key rotation ("" after a
+	// secret's): the backend must restart to sign with it.
+	KeyID string `json:"key_id,omitempty"`
 	// RetireKey is the old private key file of a JWT app.
 	RetireKey string `json:"retire_key,omitempty"`
 	// Unreadable are config files that could not be checked, with why.
@@ -97,11 +109,12 @@ type Remains struct {
 }
 
 // Stale lists the places still on the old credentials that fhirdoctor can
-// update (rotate --also, the wizard's list).
+// update (rotate --also, the wizard's list). A key rotation's are not among
+// them: each adopts the key with its own command (Place.Adopt).
 func (r Remains) Stale() []Place {
 	var out []Place
 	for _, p := range r.Places {
-		if p.Status == Stale && !p.ByHand {
+		if p.Status == Stale && !p.ByHand && p.Also != "" {
 			out = append(out, p)
 		}
 	}
@@ -124,6 +137,7 @@ func Compute(w Written) Remains {
 	r := Remains{
 		ClientID:           w.ClientID,
 		CachedTokenSeconds: int(w.TokenLifetime / time.Second),
+		KeyID:              w.KeyID,
 		RetireKey:          w.OldKeyFile,
 		Places:             []Place{},
 		ByHand:             []string{},
@@ -161,7 +175,10 @@ func Compute(w Written) Remains {
 				continue
 			}
 			p.Source, p.ByHand = placeSource(sa, ef.Path)
-			if !p.ByHand && p.Status != Updated {
+			switch {
+			case w.KeyID != "" && p.Status == Stale:
+				p.Adopt = adoptCommand(w, ef.Path, name)
+			case !p.ByHand && p.Status != Updated:
 				p.Also = name
 				if i > 0 {
 					p.Also = ef.Env
@@ -233,4 +250,26 @@ func uniq(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// adoptCommand is the rotate --adopt-key line that gives another tenant of
+// the same app the key a rotation wrote: tested there before it is written.
+func adoptCommand(w Written, file, tenant string) string {
+	key := w.NewKeyFile
+	if key == "" {
+		key = "NEW-KEY.pem"
+	}
+	return "fhirdoctor rotate --adopt-key " + ShellWord(key) + " --kid " + ShellWord(w.KeyID) +
+		" --config " + ShellWord(file) + " --tenant " + ShellWord(tenant)
+}
+
+// ShellWord quotes s for a POSIX shell when it needs it: the commands
+// fhirdoctor prints for people to paste.
+func ShellWord(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@,+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

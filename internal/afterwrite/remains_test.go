@@ -102,3 +102,48 @@ func TestCompute(t *testing.T) {
 		}
 	}
 }
+
+func jwtTenantYAML(name, id, keyPath, kid string) string {
+	return "  " + name + ":\n    cerner:\n      system_app:\n        client_id: " + id + "\n        private_key_path: " + keyPath +
+		"\n        key_id: " + kid + "\n        token_url: https://auth.example/tenants/t/hosts/h/protocols/oauth2/profiles/smart-v1/token\n"
+}
+
+// TestComputeKeyRotation: after a JWT app's key rotation, another tenant of
+// the same app on the old kid is stale and told the exact --adopt-key
+// command (it is not offered as an --also place: that writes secrets); one
+// already on the new kid is updated; the backend is told to restart to
+// sign with the new key, not that a cached token will fail.
+func TestComputeKeyRotation(t *testing.T) {
+	root := t.TempDir()
+	dev := filepath.Join(root, ".settings.dev", "config.yaml")
+	writeFile(t, dev, "tenants:\n"+jwtTenantYAML("default", "app-1", "keys/new.pem", "kid-new")+
+		jwtTenantYAML("north", "app-1", "keys/old.pem", "kid-old")+jwtTenantYAML("south", "app-1", "keys/new.pem", "kid-new"))
+	r := Compute(Written{
+		Config: dev, Env: "dev", Tenant: "default", OldClientID: "app-1", ClientID: "app-1",
+		KeyID: "kid-new", NewKeyFile: "/backend/keys/new key.pem", OldKeyFile: "/backend/keys/old.pem",
+	})
+	got := map[string]Place{}
+	for _, p := range r.Places {
+		got[p.Tenant] = p
+	}
+	north, south := got["north"], got["south"]
+	if north.Status != Stale || south.Status != Updated {
+		t.Fatalf("north %s, south %s; want stale and updated", north.Status, south.Status)
+	}
+	wantAdopt := "fhirdoctor rotate --adopt-key '/backend/keys/new key.pem' --kid kid-new --config " + dev + " --tenant north"
+	if north.Adopt != wantAdopt || north.Also != "" {
+		t.Errorf("north adopt %q also %q; want %q and no --also", north.Adopt, north.Also, wantAdopt)
+	}
+	if len(r.Stale()) != 0 {
+		t.Errorf("a key rotation offers places to update as secrets: %+v", r.Stale())
+	}
+	lines := strings.Join(r.Lines(), "\n")
+	for _, want := range []string{"it signs with the new key (kid kid-new) only then", "✗ stale    dev, tenant north: another key, key kid-old", wantAdopt, "retire the old key /backend/keys/old.pem"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("lines lack %q:\n%s", want, lines)
+		}
+	}
+	if strings.Contains(lines, "cached before the regeneration") {
+		t.Errorf("a key rotation is told about a regenerated secret:\n%s", lines)
+	}
+}

@@ -8,9 +8,14 @@ import (
 // Lines renders r as plain text, one item a line, for `rotate` and logs.
 func (r Remains) Lines() []string {
 	var out []string
-	if r.CachedTokenSeconds > 0 {
+	switch {
+	case r.KeyID != "":
+		// Until it restarts, the running backend signs with the old key:
+		// fine while that key is registered, broken if it never was.
+		out = append(out, "! restart or reload the backend: it signs with the new key (kid "+r.KeyID+") only then")
+	case r.CachedTokenSeconds > 0:
 		out = append(out, fmt.Sprintf("! restart or reload the backend: a token it cached before the regeneration works for up to %s after it (expires_in %d), then it fails", time.Duration(r.CachedTokenSeconds)*time.Second, r.CachedTokenSeconds))
-	} else {
+	default:
 		out = append(out, "! restart or reload the backend: until then it runs on a token it cached before the regeneration")
 	}
 	for _, p := range r.Places {
@@ -49,7 +54,10 @@ func (p Place) Line() string {
 		what = "the old secret"
 	}
 	fix := "update it by hand"
-	if p.Also != "" {
+	switch {
+	case p.Adopt != "":
+		what, fix = "another key", p.Adopt
+	case p.Also != "":
 		fix = "fhirdoctor rotate --also " + p.Also
 	}
 	return fmt.Sprintf("✗ stale    %s: %s, %s → %s", where, what, src, fix)

@@ -278,7 +278,7 @@ func runRotate(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags) e
 		}
 		return alsoErr
 	}
-	return runThen(ctx, io, g, rot, afterwrite.NewScrubber(rem.Secrets(), rem.ClientIDs()...), f.then, f.thenTimeout)
+	return runThen(ctx, io, g, rot, rot.scrubber(rem), f.then, f.thenTimeout)
 }
 
 // validateThen checks --then and --then-timeout before anything is asked

@@ -140,17 +140,26 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 	if err := writeKeyConfig(ctx, io, g, f, file, tenant, key, kid); err != nil {
 		return err
 	}
-	rot := rotated{
-		file: file.Path(), env: file.Environment(), tenant: tenant.Name,
-		oldClientID: app.ClientID, clientID: app.ClientID, kid: kid,
-	}
-	return runThen(ctx, io, g, rot, keyScrubber(app, key), f.then, f.thenTimeout)
+	rot := keyRotated(file, tenant.Name, app, key, kid)
+	rem := rot.remains(io)
+	printRemains(io, rem)
+	return runThen(ctx, io, g, rot, rot.scrubber(rem), f.then, f.thenTimeout)
 }
 
-// keyScrubber hides, in what --then commands print, the new private key
-// and the old one (should a command print a key file) behind their
-// fingerprints. The client id is not a secret here: a key rotation keeps it.
-func keyScrubber(app config.SystemApp, key *jwtauth.Key) *afterwrite.Scrubber {
+// keyRotated is what a key rotation of app wrote, for what remains and the
+// commands run after it (rotate and the wizard alike).
+func keyRotated(file *config.File, tenant string, app config.SystemApp, key *jwtauth.Key, kid string) rotated {
+	return rotated{
+		file: file.Path(), env: file.Environment(), tenant: tenant,
+		oldClientID: app.ClientID, clientID: app.ClientID,
+		kid: kid, keyFile: key.Path, oldKeyFile: app.PrivateKeyPath,
+		keyLines: keyLines(app, key),
+	}
+}
+
+// keyLines are the PEM lines of the new private key and of the old one
+// (should a command print a key file), as secrets to scrub.
+func keyLines(app config.SystemApp, key *jwtauth.Key) []config.Secret {
 	var secrets []config.Secret
 	keys := []*jwtauth.Key{key}
 	if old, _, err := jwtauth.LoadKey(app.PrivateKeyPath); err == nil {
@@ -161,7 +170,7 @@ func keyScrubber(app config.SystemApp, key *jwtauth.Key) *afterwrite.Scrubber {
 			secrets = append(secrets, config.NewSecret(line))
 		}
 	}
-	return afterwrite.NewScrubber(secrets)
+	return secrets
 }
 
 // obtainKey makes the new key pair and its files (--new-key), or loads the
@@ -261,32 +270,22 @@ func pollKey(ctx context.Context, io *IOStreams, opts probe.Options, clientID st
 // adoptCommand is the exact command that resumes with this key.
 func adoptCommand(g *globals, keyPath, kid string) string {
 	var b strings.Builder
-	b.WriteString("fhirdoctor rotate --adopt-key " + shellWord(keyPath) + " --kid " + shellWord(kid))
+	b.WriteString("fhirdoctor rotate --adopt-key " + afterwrite.ShellWord(keyPath) + " --kid " + afterwrite.ShellWord(kid))
 	if g.configPath != "" {
 		abs, err := filepath.Abs(g.configPath)
 		if err != nil {
 			abs = g.configPath
 		}
-		b.WriteString(" --config " + shellWord(abs))
+		b.WriteString(" --config " + afterwrite.ShellWord(abs))
 	}
 	if g.tenant != "" {
-		b.WriteString(" --tenant " + shellWord(g.tenant))
+		b.WriteString(" --tenant " + afterwrite.ShellWord(g.tenant))
 	}
 	if g.caFile != "" {
-		b.WriteString(" --cacert " + shellWord(g.caFile))
+		b.WriteString(" --cacert " + afterwrite.ShellWord(g.caFile))
 	}
 	b.WriteString(" --wait 1h")
 	return b.String()
-}
-
-// shellWord quotes s for a POSIX shell when it needs it.
-func shellWord(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@,+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // writeRolloverJWKS writes the JWK Set an app with jwks_url publishes
@@ -366,7 +365,6 @@ func writeKeyConfig(ctx context.Context, io *IOStreams, g *globals, f *rotateFla
 	if old.PrivateKeyPath != "" && old.PrivateKeyPath != key.Path {
 		fmt.Fprintf(io.Out, "  old key kept      %s: retire it (and its registration) after the backend has restarted with the new key\n", old.PrivateKeyPath)
 	}
-	fmt.Fprintln(io.Out, "  remaining         restart or reload the backend so it signs with the new key")
 	return nil
 }
 

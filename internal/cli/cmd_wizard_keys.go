@@ -124,5 +124,8 @@ func (w *wizardBackend) writeKey(tenant, kid string) (config.SaveResult, error) 
 		OldKeyID: old.KeyID, NewKeyID: kid, NewKeyThumbprint: key.Thumbprint(),
 		Verification: "passed", Backup: res.BackupPath, Written: []string{res.Path},
 	})
+	// What remains and "Run after writing" measure against this write.
+	rot := keyRotated(w.f, t.Name, old, key, kid)
+	w.last = &rot
 	return res, nil
 }

@@ -19,8 +19,17 @@ type rotated struct {
 	oldClientID, clientID string
 	oldSecret, secret     config.Secret
 	lifetime              time.Duration // expires_in of the verifying token
-	// kid is the new key_id of a key rotation (secret is then zero).
-	kid string
+	// A key rotation's (secret is then zero): the new key_id, the private
+	// key files written and replaced, and every PEM line of both keys,
+	// which --then output must never show.
+	kid, keyFile, oldKeyFile string
+	keyLines                 []config.Secret
+}
+
+// scrubber hides, in what commands run after the write print, every secret
+// rem read and, after a key rotation, both private keys' PEM lines.
+func (r rotated) scrubber(rem afterwrite.Remains) *afterwrite.Scrubber {
+	return afterwrite.NewScrubber(append(rem.Secrets(), r.keyLines...), rem.ClientIDs()...)
 }
 
 // secretFingerprint is the new secret's fingerprint for the audit line;
@@ -44,6 +53,7 @@ func (r rotated) remains(io *IOStreams) afterwrite.Remains {
 		OldClientID: r.oldClientID, ClientID: r.clientID,
 		OldSecret: r.oldSecret, Secret: r.secret,
 		TokenLifetime: r.lifetime, Getenv: io.Getenv,
+		KeyID: r.kid, NewKeyFile: r.keyFile, OldKeyFile: r.oldKeyFile,
 	})
 }
 

@@ -124,6 +124,11 @@ func TestRotateNewKeyEndToEnd(t *testing.T) {
 	if !strings.Contains(out.String(), "old key kept") || !strings.Contains(out.String(), oldKey) {
 		t.Errorf("the summary does not name the old key:\n%s", out.String())
 	}
+	for _, want := range []string{"What remains", "it signs with the new key (kid " + kid + ") only then", "retire the old key " + oldKey} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("what remains lacks %q:\n%s", want, out.String())
+		}
+	}
 	after, _ := os.ReadFile(info.ConfigFile)
 	if bytes.Equal(before, after) {
 		t.Fatal("config unchanged")

@@ -86,9 +86,7 @@ func (w *wizardBackend) afterRun(ctx context.Context, command string, out stdio.
 	if rot == nil {
 		return afterwrite.Result{Command: command, Status: afterwrite.StatusNotRun, ExitCode: -1, Error: "nothing was written yet"}
 	}
-	rem := rot.remains(w.io)
-	sc := afterwrite.NewScrubber(rem.Secrets(), rem.ClientIDs()...)
-	return runOneThen(ctx, w.io, w.g, *rot, sc, command, afterwrite.DefaultTimeout, out)
+	return runOneThen(ctx, w.io, w.g, *rot, rot.scrubber(rot.remains(w.io)), command, afterwrite.DefaultTimeout, out)
 }
 
 // recordWrite keeps what the wizard wrote, for what follows. Called with

@@ -57,15 +57,31 @@ func TestWizardRotatesKey(t *testing.T) {
 	d.waitFor("passed")
 	d.key("enter")
 	d.waitFor("remains")
+	// "Run after writing" runs against the key write: a command that
+	// prints both key files shows fingerprints, never a PEM line.
+	kid := strings.TrimSuffix(filepath.Base(jwks[0]), ".jwks.json")
+	newKey := filepath.Join(filepath.Dir(oldKey), kid+".pem")
+	d.waitFor("Run a command now")
+	d.key("y")
+	d.waitFor("Runs with sh -c")
+	d.paste("cat '" + newKey + "' '" + oldKey + "'; echo after-key-ok")
+	d.key("enter")
+	d.waitFor("now?")
+	d.key("y")
+	d.waitFor("exit 0 in")
 	d.key("q")
 	sess := d.final().Session()
 	if !sess.Written() {
 		t.Fatal("the session did not write")
 	}
+	for _, want := range []string{"after-key-ok", "it signs with the new key (kid " + kid + ") only then"} {
+		if !strings.Contains(d.everything(), want) {
+			t.Errorf("the wizard never showed %q", want)
+		}
+	}
 	if r := strings.Join(sess.Remaining, "\n"); !strings.Contains(r, "retire the old key "+oldKey) {
 		t.Errorf("what remains does not name the old key:\n%s", r)
 	}
-	kid := strings.TrimSuffix(filepath.Base(jwks[0]), ".jwks.json")
 	f, err := config.Load(info.ConfigFile)
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +93,6 @@ func TestWizardRotatesKey(t *testing.T) {
 	if _, err := os.Stat(oldKey); err != nil {
 		t.Fatalf("the old key file is gone: %v", err)
 	}
-	newKey := filepath.Join(filepath.Dir(oldKey), kid+".pem")
 	assertNoSecret(t, srv, d.everything())
 	assertNoKeyMaterial(t, []string{oldKey, newKey}, d.everything())
 	if regexp.MustCompile(`waiting for the server to accept the new key: \d+m\d+s left · attempt \d`).FindString(d.everything()) == "" {
