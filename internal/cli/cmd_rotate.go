@@ -63,7 +63,8 @@ public key to upload, polls the token endpoint with it until the server accepts 
 (--wait), and only then writes private_key_path and key_id. The old key file is kept.
 When --wait ends first: exit 3, config untouched, and the --adopt-key command that
 resumes without minting another key. --then works there too (restart the backend
-so it signs with the new key); --also does not: rotate each tenant's key with --tenant.`,
+so it signs with the new key); --also does not: what remains prints the --adopt-key
+command for each other tenant of the same app.`,
 		Example: `  pbpaste | fhirdoctor rotate --client-secret-stdin --yes
   fhirdoctor rotate --new-key --yes                      # a JWT app: new key pair, upload, wait, write
   fhirdoctor rotate --adopt-key keys/20261201-AbC.pem --kid 20261201-AbC --wait 1h --then 'systemctl restart backend'

@@ -83,7 +83,7 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 	}
 	if len(f.also) > 0 {
 		// Not silently ignored: a user relying on it would think it ran.
-		return errors.New("--also writes a client secret to more places; a key rotation writes private_key_path and key_id of one tenant: rotate each tenant's key with --tenant")
+		return errors.New("--also writes a client secret to more places; after a key rotation, give another tenant of the same app the new key with `rotate --adopt-key NEW.pem --kid K --tenant NAME` (what remains prints the exact command)")
 	}
 	if err := f.validateThen(); err != nil {
 		return err

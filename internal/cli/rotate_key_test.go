@@ -287,7 +287,7 @@ func TestRotateKeyRefusesAlso(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--also", "tenant:other"}, "rotate each tenant's key with --tenant"},
+		{[]string{"--also", "tenant:other"}, "rotate --adopt-key NEW.pem --kid K --tenant NAME"},
 		{[]string{"--then", " "}, "--then: empty command"},
 		{[]string{"--then", "true", "--then-timeout", "0s"}, "--then-timeout must be positive"},
 	} {
