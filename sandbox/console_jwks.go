@@ -60,6 +60,22 @@ func (s *Server) RegisteredAt(kid string) (time.Time, bool) {
 	return s.keys.keys[i].registeredAt, true
 }
 
+// handleNewApp replaces the Epic-like backend app with a new one (another
+// client id, no key registered) and answers {"client_id": ...}: the
+// portal's "create app", for Option B. The Cerner-like console has none.
+func (s *Server) handleNewApp(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if origin := r.Header.Get("Origin"); origin != "" && origin != "http://"+s.console {
+		http.Error(w, "cross-origin request refused", http.StatusForbidden)
+		return
+	}
+	if !s.epic() {
+		http.Error(w, "this console has no new-app button: the Cerner-like sandbox has one system app", http.StatusNotFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, "application/json", map[string]string{"client_id": s.NewEpicApp()})
+}
+
 // epicConsoleView is what the Epic-like console page shows: the app and
 // its registered public keys, never a private one.
 type epicConsoleView struct {
@@ -72,7 +88,10 @@ type epicConsoleKey struct{ KeyID, Alg, RegisteredAt string }
 func (s *Server) epicConsoleView() epicConsoleView {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v := epicConsoleView{AppName: epicAppName, ClientID: EpicClientID}
+	v := epicConsoleView{AppName: epicAppName, ClientID: s.epicState.clientID}
+	if v.ClientID == "" {
+		v.ClientID = EpicClientID
+	}
 	for _, k := range s.keys.keys {
 		v.Keys = append(v.Keys, epicConsoleKey{KeyID: k.jwk.KeyID, Alg: k.jwk.Algorithm, RegisteredAt: k.registeredAt.UTC().Format(time.RFC3339)})
 	}
@@ -95,6 +114,7 @@ var epicConsolePageTmpl = template.Must(template.New("epic-console").Parse(`<!DO
 <p><textarea id="jwks" rows="10" cols="70"></textarea></p>
 <button type="submit">Upload public keys</button> <span id="result" class="note"></span>
 </form>
+<form id="newapp"><p><button type="submit">Create a new app</button> <span class="note">replaces this app: a new client ID, no key registered</span></p></form>
 <script>
 document.getElementById("upload").addEventListener("submit", async (e) => {
   e.preventDefault();
@@ -103,6 +123,11 @@ document.getElementById("upload").addEventListener("submit", async (e) => {
   if (!r.ok) { const j = await r.json().catch(() => ({})); out.textContent = "Refused: " + (j.error || ("HTTP " + r.status)); return; }
   out.textContent = "Uploaded. New keys are accepted after the propagation delay.";
   setTimeout(() => location.reload(), 800);
+});
+document.getElementById("newapp").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  await fetch("/console/new-app", {method: "POST"});
+  location.reload();
 });
 </script>
 </body></html>

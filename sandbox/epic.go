@@ -72,6 +72,32 @@ var epicScenarioDefs = []scenarioDef{
 type epicState struct {
 	keyPath string
 	jwksURL string // the config's jwks_url
+	// clientID is the backend app's: EpicClientID until the console makes
+	// a new app (NewEpicApp). Guarded by Server.mu.
+	clientID string
+}
+
+// epicClientID is the backend app's current client id.
+func (s *Server) epicClientID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.epicState.clientID == "" {
+		return EpicClientID
+	}
+	return s.epicState.clientID
+}
+
+// NewEpicApp replaces the Epic-like backend app with a new one, as when an
+// app was deleted and another created in the portal (the wizard's Option
+// B): a new client id, no registered key. The old client id is refused from
+// then on. It returns the new client id.
+func (s *Server) NewEpicApp() string {
+	id := newUUID()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.epicState.clientID = id
+	s.keys.keys, s.keys.jwksURL = nil, ""
+	return id
 }
 
 func (s *Server) epic() bool { return s.opts.Vendor == VendorEpic }

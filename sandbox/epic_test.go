@@ -370,3 +370,52 @@ func TestEpicConsolePage(t *testing.T) {
 		t.Error("the console page shows private material")
 	}
 }
+
+// TestEpicNewApp: the console's "create a new app" replaces the backend
+// app: the old client id is refused from then on, the new one has no key
+// until one is uploaded, and with one it gets a token. The Cerner-like
+// console has no such button.
+func TestEpicNewApp(t *testing.T) {
+	clock := newFakeClock()
+	s := startEpic(t, "jwt-healthy", clock)
+	key := loadKey(t, s.EpicKeyPath())
+	tokenURL := s.Info().TokenURL
+	try := func(client string) int {
+		return postForm(t, s, tokenURL, assertionForm(sign(t, key, assertion{iss: client, aud: tokenURL, iat: clock.now()})), "").status
+	}
+	if got := try(EpicClientID); got != 200 {
+		t.Fatalf("before: %d %s", got, lastRefusal(s))
+	}
+	r := do(t, &http.Client{}, mustRequest(t, http.MethodPost, s.Info().ConsoleURL+"/new-app", ""))
+	var app struct {
+		ClientID string `json:"client_id"`
+	}
+	if err := json.Unmarshal(r.body, &app); r.status != 200 || err != nil || app.ClientID == "" || app.ClientID == EpicClientID {
+		t.Fatalf("new-app: %d %s", r.status, r.body)
+	}
+	if got := try(EpicClientID); got != 400 || !strings.HasPrefix(lastRefusal(s), RefusedClient) {
+		t.Errorf("the old app still works: %d %q", got, lastRefusal(s))
+	}
+	if got := try(app.ClientID); got != 400 || !strings.HasPrefix(lastRefusal(s), RefusedUnknownKey) {
+		t.Errorf("the new app has a key before any upload: %d %q", got, lastRefusal(s))
+	}
+	mine, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: key.Public(), KeyID: EpicKeyID, Algorithm: "RS384", Use: "sig"}}})
+	if r := do(t, &http.Client{}, mustRequest(t, http.MethodPost, s.Info().ConsoleURL+"/jwks", string(mine))); r.status != 200 {
+		t.Fatalf("POST jwks: %d %s", r.status, r.body)
+	}
+	clock.advance(DefaultPropagation)
+	if got := try(app.ClientID); got != 200 {
+		t.Errorf("the new app with its key: %d %q", got, lastRefusal(s))
+	}
+	if page := do(t, &http.Client{}, mustRequest(t, http.MethodGet, s.Info().ConsoleURL, "")); !strings.Contains(string(page.body), app.ClientID) {
+		t.Error("the console page does not show the new client id")
+	}
+	cerner, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cerner.Close()
+	if r := do(t, &http.Client{}, mustRequest(t, http.MethodPost, cerner.Info().ConsoleURL+"/new-app", "")); r.status != 404 {
+		t.Errorf("Cerner-like console new-app: %d", r.status)
+	}
+}

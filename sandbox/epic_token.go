@@ -51,21 +51,22 @@ func (s *Server) handleEpicToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	if ref := s.verifyAssertion(f.Get("client_assertion"), EpicClientID, s.tokenURL(), s.algs(), now); ref != nil {
+	client := s.epicClientID()
+	if ref := s.verifyAssertion(f.Get("client_assertion"), client, s.tokenURL(), s.algs(), now); ref != nil {
 		s.noteRefusal(ref)
 		epicClientError(w, http.StatusBadRequest)
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	granted, oe := grantScopes(f.Get("scope"), s.creds.registered, EpicClientID)
+	granted, oe := grantScopes(f.Get("scope"), s.creds.registered, client)
 	if oe != nil {
 		writeJSON(w, http.StatusBadRequest, "application/json", map[string]any{"error": "invalid_scope", "error_description": nil})
 		return
 	}
-	g := newGrant(Tenant, EpicClientID, granted, "", now)
+	g := newGrant(Tenant, client, granted, "", now)
 	g.expires = now.Add(epicTokenLifetime)
-	tok, err := s.issueAccessTokenLocked(g, EpicClientID, now)
+	tok, err := s.issueAccessTokenLocked(g, client, now)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, "application/json", map[string]any{"error": "server_error", "error_description": nil})
 		return

@@ -36,6 +36,7 @@ func (s *Server) consoleRoutes() http.Handler {
 	mux.HandleFunc("POST /console/regenerate", s.handleRegenerate)
 	mux.HandleFunc("GET /console/jwks", s.handleGetJWKS)
 	mux.HandleFunc("POST /console/jwks", s.handlePostJWKS)
+	mux.HandleFunc("POST /console/new-app", s.handleNewApp)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console", http.StatusFound)
 	})

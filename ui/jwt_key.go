@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -39,9 +41,9 @@ type KeyDeps struct {
 	// assertion each call).
 	TestKey func(ctx context.Context, t config.Tenant, kid string) probe.TokenOutcome
 	// Diff and Write are Deps.Diff and Deps.Write for private_key_path and
-	// key_id.
-	Diff  func(tenant, kid string) (string, error)
-	Write func(tenant, kid string) (config.SaveResult, error)
+	// key_id, and client_id when it is a new app's (Option B).
+	Diff  func(tenant, clientID, kid string) (string, error)
+	Write func(tenant, clientID, kid string) (config.SaveResult, error)
 	// Wait bounds Step 4's polling (default 10 minutes) and Every spaces
 	// the attempts (default 2 s).
 	Wait, Every time.Duration
@@ -66,10 +68,12 @@ func (c *common) jwtApp() bool {
 	return c.tenant.Cerner.SystemApp.AuthMethod() == config.AuthPrivateKeyJWT
 }
 
-// keyRotation says whether this session rotates a key: a JWT app, Option
-// A, and a backend that can.
+// keyRotation says whether this session rotates a key: a JWT app and a
+// backend that can. Option A keeps the app; Option B is a new app, whose
+// client ID Step 3 asks for, with the new key (a JWT app has no secret to
+// paste, whichever the option).
 func (c *common) keyRotation() bool {
-	return c.jwtApp() && c.session.Option == optionA && c.deps.Keys.MakeKey != nil
+	return c.jwtApp() && c.deps.Keys.MakeKey != nil
 }
 
 type keyMadeMsg struct {
@@ -77,8 +81,12 @@ type keyMadeMsg struct {
 	err error
 }
 
-// keyReadyMsg: Step 3's key was uploaded; Step 4 waits for the server.
-type keyReadyMsg struct{ key NewKey }
+// keyReadyMsg: Step 3's key was uploaded (to the app clientID names);
+// Step 4 waits for the server.
+type keyReadyMsg struct {
+	key      NewKey
+	clientID string
+}
 
 type keyTestedMsg struct {
 	run     int
@@ -103,11 +111,11 @@ func testKeyCmd(ctx context.Context, fn func(context.Context, config.Tenant, str
 	return func() tea.Msg { return keyTestedMsg{run: run, outcome: fn(ctx, t, kid)} }
 }
 
-func writeKeyCmd(g *writeGuard, fn func(string, string) (config.SaveResult, error), tenant, kid string) tea.Cmd {
+func writeKeyCmd(g *writeGuard, fn func(string, string, string) (config.SaveResult, error), tenant, clientID, kid string) tea.Cmd {
 	return func() tea.Msg {
 		var msg configWrittenMsg
 		ran := g.do(func() {
-			res, err := fn(tenant, kid)
+			res, err := fn(tenant, clientID, kid)
 			if err == nil {
 				g.record(res)
 			}
@@ -128,8 +136,16 @@ type keyUpload struct {
 	key      *NewKey
 	err      error
 	uploaded bool
+	clientID string     // Option B: the new app's, typed here
+	idIn     *huh.Input // its field; letters typed there are not shortcuts
 	f        *huh.Form
 }
+
+// typing says the new app's client ID field has the focus.
+func (k *keyUpload) typing() bool { return k.idIn != nil && focused(k.f, k.idIn) }
+
+// newApp says whether this rotation moves to a new app (Option B).
+func (k *keyUpload) newApp() bool { return k.c.session.Option == optionB }
 
 func (k *keyUpload) enter() tea.Cmd {
 	if k.key == nil && !k.making {
@@ -144,9 +160,32 @@ func (k *keyUpload) enter() tea.Cmd {
 
 func (k *keyUpload) ask() tea.Cmd {
 	k.uploaded = false
-	k.f = k.c.newForm(huh.NewConfirm().Inline(true).WithButtonAlignment(lipgloss.Left).
-		Title("Uploaded the public key?").Affirmative("Uploaded: wait for it").Negative("Not yet").Value(&k.uploaded))
-	return k.c.startForm(k.f)
+	confirm := huh.NewConfirm().Inline(true).WithButtonAlignment(lipgloss.Left).
+		Title("Uploaded the public key?").Affirmative("Uploaded: wait for it").Negative("Not yet").Value(&k.uploaded)
+	if !k.newApp() {
+		k.idIn = nil
+		k.f = k.c.newForm(confirm)
+		return k.c.startForm(k.f)
+	}
+	k.idIn = huh.NewInput().Title("New app's client ID").Placeholder("from the new app's page in the console").
+		CharLimit(200).Validate(k.validNewID).Value(&k.clientID)
+	k.f = k.c.newForm(k.idIn, confirm)
+	cmd := k.c.startForm(k.f)
+	if !k.c.accessible && k.clientID != "" {
+		cmd = tea.Batch(cmd, k.f.NextField()) // asked again: keep the ID, ask the upload
+	}
+	return cmd
+}
+
+// validNewID checks Option B's client ID: a clean value, and another app's.
+func (k *keyUpload) validNewID(v string) error {
+	if err := validCredential(v); err != nil {
+		return err
+	}
+	if strings.TrimSpace(v) == k.c.tenant.Cerner.SystemApp.ClientID {
+		return errors.New("that is the configured app's client ID: Option B is a new app (Option A keeps this one)")
+	}
+	return nil
 }
 
 func (k *keyUpload) made(msg keyMadeMsg) tea.Cmd {
@@ -168,17 +207,26 @@ func (k *keyUpload) submit() tea.Cmd {
 		return k.ask()
 	}
 	c := k.c
-	c.session.NewClientID = c.tenant.Cerner.SystemApp.ClientID
+	id := c.tenant.Cerner.SystemApp.ClientID
+	if k.newApp() {
+		id = strings.TrimSpace(k.clientID)
+	}
+	c.session.NewClientID = id
 	c.session.NewFingerprint = "kid " + k.key.KeyID
 	c.session.OldKeyPath = c.tenant.Cerner.SystemApp.PrivateKeyPath
-	return c.advance(stepTest, keyReadyMsg{key: *k.key})
+	return c.advance(stepTest, keyReadyMsg{key: *k.key, clientID: id})
 }
 
 func (k *keyUpload) view(p *page) {
 	c := k.c
 	st := c.styles
 	app := c.tenant.Cerner.SystemApp
-	p.add("This app signs JWTs (private_key_jwt): Option A rotates its key. The config keeps the current key (kid " + app.KeyID + ") until the server accepts the new one, and its file is kept.")
+	if k.newApp() {
+		p.add("Option B: a new app, signing with a new key. Create the app in " + c.console().Name + " (a system or backend app with the same scopes), " +
+			"enter its client ID and upload this public key to it. The config keeps the current app and key until the server accepts the new pair.")
+	} else {
+		p.add("This app signs JWTs (private_key_jwt): Option A rotates its key. The config keeps the current key (kid " + app.KeyID + ") until the server accepts the new one, and its file is kept.")
+	}
 	p.blank()
 	switch {
 	case k.making:
@@ -220,6 +268,7 @@ func (k *keyUpload) view(p *page) {
 type keyWait struct {
 	c        *common
 	key      NewKey
+	clientID string // the app the key was uploaded to
 	deadline time.Time
 	attempts int
 	expired  bool
@@ -229,7 +278,11 @@ func (w *keyWait) left() time.Duration { return max(0, time.Until(w.deadline)).R
 
 // resumeCommand is what resumes after the wait, without another key.
 func (w *keyWait) resumeCommand() string {
-	return fmt.Sprintf("fhirdoctor rotate --adopt-key %s --kid %s --config %s --wait 1h", w.key.PrivatePath, w.key.KeyID, w.c.deps.ConfigPath)
+	id := ""
+	if w.clientID != w.c.tenant.Cerner.SystemApp.ClientID {
+		id = " --client-id " + w.clientID
+	}
+	return fmt.Sprintf("fhirdoctor rotate --adopt-key %s --kid %s%s --config %s --wait 1h", w.key.PrivatePath, w.key.KeyID, id, w.c.deps.ConfigPath)
 }
 
 // startKeyTest sends one token request with the new key.
@@ -238,7 +291,9 @@ func (t *testScreen) startKeyTest() tea.Cmd {
 	t.run = c.newRun()
 	t.testing, t.tested, t.f, t.declined, t.writeErr = true, false, nil, false, nil
 	t.kw.attempts++
-	return tea.Batch(testKeyCmd(c.ctx, c.deps.Keys.TestKey, c.tenant, t.kw.key.KeyID, t.run), c.tick())
+	tenant := c.tenant
+	tenant.Cerner.SystemApp.ClientID = t.clientID // Option B's new app
+	return tea.Batch(testKeyCmd(c.ctx, c.deps.Keys.TestKey, tenant, t.kw.key.KeyID, t.run), c.tick())
 }
 
 // keyTested: accepted, the diff and the question follow; refused, the
@@ -255,10 +310,10 @@ func (t *testScreen) keyTested(msg keyTestedMsg) tea.Cmd {
 		t.tested = true
 		out := msg.outcome
 		c.session.TokenTest = &out
-		kid, run, fn := t.kw.key.KeyID, t.run, c.deps.Keys.Diff
+		kid, run, fn, id := t.kw.key.KeyID, t.run, c.deps.Keys.Diff, t.clientID
 		tenant := c.tenant.Name
 		return func() tea.Msg {
-			d, err := fn(tenant, kid)
+			d, err := fn(tenant, id, kid)
 			return diffMsg{run: run, diff: d, err: err}
 		}
 	}

@@ -82,8 +82,13 @@ func (r *regenerateScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			c.setNotice("Sent the client ID to the clipboard (OSC 52, where the terminal allows it).")
 			return tea.SetClipboard(app.ClientID)
 		}
-		c.setNotice("Sent the tenant ID and scopes to the clipboard (OSC 52, where the terminal allows it).")
-		return tea.SetClipboard(tenantID(app.TokenURL) + "\n" + strings.Join(app.Scopes, "\n") + "\n")
+		scopes := strings.Join(app.Scopes, "\n") + "\n"
+		if tenant, ok := tenantID(app.TokenURL); ok {
+			c.setNotice("Sent the tenant ID and scopes to the clipboard (OSC 52, where the terminal allows it).")
+			return tea.SetClipboard(tenant + "\n" + scopes)
+		}
+		c.setNotice("Sent the scopes to the clipboard (OSC 52, where the terminal allows it).")
+		return tea.SetClipboard(scopes)
 	case !pending(r.f) && key.Matches(msg, k.Next):
 		return r.c.goTo(stepUpdate)
 	case key.Matches(msg, k.Up), key.Matches(msg, k.Down):
@@ -135,8 +140,17 @@ func (r *regenerateScreen) view(p *page) {
 		p.add(st.FieldName.Render("Option A") + " · in " + c.console().Name + " find " + st.Code.Render(app.ClientID) +
 			", click Regenerate Secret and keep the new secret for Step 3. The client ID stays.")
 	}
-	p.add(st.FieldName.Render("Option B") + " · Create New App → System Account, then:")
-	p.addIndent(2, st.Label.Render("Tenant  ")+st.Code.Render(tenantID(app.TokenURL)))
+	switch {
+	case c.keyRotation():
+		p.add(st.FieldName.Render("Option B") + " · a new app in " + c.console().Name + "; Step 3 asks its client ID and makes the key to upload to it:")
+	case c.tenant.Vendor == "" || c.tenant.Vendor == "cerner":
+		p.add(st.FieldName.Render("Option B") + " · Create New App → System Account, then:")
+	default:
+		p.add(st.FieldName.Render("Option B") + " · create a new app in " + c.console().Name + ", then:")
+	}
+	if tenant, ok := tenantID(app.TokenURL); ok || c.tenant.Vendor == "" || c.tenant.Vendor == "cerner" {
+		p.addIndent(2, st.Label.Render("Tenant  ")+st.Code.Render(tenant))
+	}
 	for i, sc := range app.Scopes {
 		label := "        "
 		if i == 0 {
@@ -158,6 +172,9 @@ func (r *regenerateScreen) view(p *page) {
 	}
 	p.blank()
 	hint := "c copies the client ID (A) or tenant and scopes (B)"
+	if _, ok := tenantID(app.TokenURL); !ok {
+		hint = "c copies the client ID (A) or the scopes (B)"
+	}
 	if c.console().URL != "" {
 		hint += "; o opens the console"
 	}
@@ -166,12 +183,13 @@ func (r *regenerateScreen) view(p *page) {
 
 var tenantInURL = regexp.MustCompile(`/tenants/([^/]+)/`)
 
-// tenantID is the {tenant} of a token URL of Cerner's tenants/{t}/... form.
-func tenantID(tokenURL string) string {
+// tenantID is the {tenant} of a token URL of Cerner's tenants/{t}/... form;
+// ok is false for other URLs (Epic's name no tenant).
+func tenantID(tokenURL string) (string, bool) {
 	if sm := tenantInURL.FindStringSubmatch(tokenURL); sm != nil {
-		return sm[1]
+		return sm[1], true
 	}
-	return "(see your token URL)"
+	return "(see your token URL)", false
 }
 
 // unsupportedScope reports whether the discovery check named scope as

@@ -90,8 +90,11 @@ func (u *updateScreen) validID(v string) error {
 
 func (u *updateScreen) keys() screenKeys {
 	if u.c.keyRotation() {
-		f := u.keyUpload().f
-		return screenKeys{nav: pending(f), copy: u.kr.key != nil, open: u.c.console().URL != "", next: true, back: true, skip: true, nextLabel: "answer"}
+		kr := u.keyUpload()
+		if kr.typing() {
+			return screenKeys{field: true, nav: true, next: true, back: true, skip: true, typing: true, nextLabel: "next"}
+		}
+		return screenKeys{nav: pending(kr.f), copy: kr.key != nil, open: u.c.console().URL != "", next: true, back: true, skip: true, nextLabel: "answer"}
 	}
 	return screenKeys{field: true, nav: true, next: true, back: true, skip: true, typing: true, nextLabel: "next / test"}
 }

@@ -105,8 +105,8 @@ func (t *testScreen) update(msg tea.Msg) tea.Cmd {
 	c := t.c
 	switch msg := msg.(type) {
 	case keyReadyMsg:
-		*t = testScreen{base: t.base, clientID: t.c.tenant.Cerner.SystemApp.ClientID, have: true,
-			kw: &keyWait{c: t.c, key: msg.key, deadline: time.Now().Add(t.c.deps.Keys.wait())}}
+		*t = testScreen{base: t.base, clientID: msg.clientID, have: true,
+			kw: &keyWait{c: t.c, key: msg.key, clientID: msg.clientID, deadline: time.Now().Add(t.c.deps.Keys.wait())}}
 		return nil
 	case keyTestedMsg:
 		return t.keyTested(msg)
@@ -208,7 +208,7 @@ func (t *testScreen) decide() tea.Cmd {
 			t.writing, c.writeInFlight = false, false
 			return nil // a refused key is never written
 		}
-		return tea.Batch(writeKeyCmd(c.guard, c.deps.Keys.Write, c.tenant.Name, t.kw.key.KeyID), c.tick())
+		return tea.Batch(writeKeyCmd(c.guard, c.deps.Keys.Write, c.tenant.Name, t.clientID, t.kw.key.KeyID), c.tick())
 	}
 	c.session.WroteAnyway = !t.outcome.OK
 	return tea.Batch(writeCmd(c.guard, c.deps.Write, c.tenant.Name, t.clientID, t.secret), c.tick())

@@ -61,6 +61,8 @@ makes the exit code 8.
 For a JWT app (private_key_path + key_id), --new-key makes a key pair, prints the
 public key to upload, polls the token endpoint with it until the server accepts it
 (--wait), and only then writes private_key_path and key_id. The old key file is kept.
+With --client-id the key belongs to a new app (Option B): tokens are requested
+with that client id, and client_id is written with the key once one is issued.
 When --wait ends first: exit 3, config untouched, and the --adopt-key command that
 resumes without minting another key. --then works there too (restart the backend
 so it signs with the new key); --also does not: what remains prints the --adopt-key

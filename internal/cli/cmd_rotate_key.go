@@ -88,8 +88,8 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 	if err := f.validateThen(); err != nil {
 		return err
 	}
-	if f.secretStdin || f.clientID != "" || f.skipVerify {
-		return errors.New("--client-secret-stdin, --client-id and --skip-verify are for secret rotation; a key is always verified before it is written")
+	if f.secretStdin || f.skipVerify {
+		return errors.New("--client-secret-stdin and --skip-verify are for secret rotation; a key is always verified before it is written")
 	}
 	file, tenant, err := g.loadTenant(io)
 	if err != nil {
@@ -106,6 +106,14 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 		return fmt.Errorf("tenant %s authenticates with a client secret: --new-key and --adopt-key rotate the key of a JWT app (private_key_path + key_id)", tenant.Name)
 	}
 
+	// --client-id: a new app (Option B) whose public key is this one; the
+	// token request proves the pair before client_id is written with it.
+	clientID := app.ClientID
+	if f.clientID != "" {
+		if clientID, err = config.NormalizePasted(f.clientID); err != nil {
+			return fmt.Errorf("--client-id: %w", err)
+		}
+	}
 	key, kid, files, err := k.obtainKey(io, file, app)
 	if err != nil {
 		return err
@@ -118,8 +126,8 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 	}
 
 	opts := g.probeOptions(file, tenant)
-	out, err := pollKey(ctx, io, opts, app.ClientID, key, kid, k)
-	resume := adoptCommand(g, key.Path, kid)
+	out, err := pollKey(ctx, io, opts, clientID, key, kid, k)
+	resume := adoptCommand(g, key.Path, kid, clientID, app.ClientID)
 	if err != nil {
 		fmt.Fprintf(io.Err, "Nothing was written to %s. The key files are kept; resume with:\n  %s\n", file.Path(), resume)
 		return err
@@ -137,10 +145,10 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 		return newDiagnosisError(3, "rotate: kid %s not accepted within %s", kid, k.wait)
 	}
 	fmt.Fprintf(io.Err, "✓ the server accepted kid %s: token issued (expires in %ds)\n", kid, out.ExpiresIn)
-	if err := writeKeyConfig(ctx, io, g, f, file, tenant, key, kid); err != nil {
+	if err := writeKeyConfig(ctx, io, g, f, file, tenant, clientID, key, kid); err != nil {
 		return err
 	}
-	rot := keyRotated(file, tenant.Name, app, key, kid)
+	rot := keyRotated(file, tenant.Name, app, clientID, key, kid)
 	rem := rot.remains(io)
 	printRemains(io, rem)
 	return runThen(ctx, io, g, rot, rot.scrubber(rem), f.then, f.thenTimeout)
@@ -148,10 +156,10 @@ func runRotateKey(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags
 
 // keyRotated is what a key rotation of app wrote, for what remains and the
 // commands run after it (rotate and the wizard alike).
-func keyRotated(file *config.File, tenant string, app config.SystemApp, key *jwtauth.Key, kid string) rotated {
+func keyRotated(file *config.File, tenant string, app config.SystemApp, clientID string, key *jwtauth.Key, kid string) rotated {
 	return rotated{
 		file: file.Path(), env: file.Environment(), tenant: tenant,
-		oldClientID: app.ClientID, clientID: app.ClientID,
+		oldClientID: app.ClientID, clientID: clientID,
 		kid: kid, keyFile: key.Path, oldKeyFile: app.PrivateKeyPath,
 		keyLines: keyLines(app, key),
 	}
@@ -267,10 +275,14 @@ func pollKey(ctx context.Context, io *IOStreams, opts probe.Options, clientID st
 	}
 }
 
-// adoptCommand is the exact command that resumes with this key.
-func adoptCommand(g *globals, keyPath, kid string) string {
+// adoptCommand is the exact command that resumes with this key (and the
+// new app's client id, when it is not the configured one).
+func adoptCommand(g *globals, keyPath, kid, clientID, configured string) string {
 	var b strings.Builder
 	b.WriteString("fhirdoctor rotate --adopt-key " + afterwrite.ShellWord(keyPath) + " --kid " + afterwrite.ShellWord(kid))
+	if clientID != configured {
+		b.WriteString(" --client-id " + afterwrite.ShellWord(clientID))
+	}
 	if g.configPath != "" {
 		abs, err := filepath.Abs(g.configPath)
 		if err != nil {
@@ -323,20 +335,20 @@ func writeRolloverJWKS(path string, app config.SystemApp, key *jwtauth.Key, kid 
 
 // writeKeyConfig writes private_key_path and key_id, once the key works:
 // the diff, a confirmation, an atomic save with a backup, an audit line.
-func writeKeyConfig(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, file *config.File, tenant config.Tenant, key *jwtauth.Key, kid string) error {
+func writeKeyConfig(ctx context.Context, io *IOStreams, g *globals, f *rotateFlags, file *config.File, tenant config.Tenant, clientID string, key *jwtauth.Key, kid string) error {
 	old := tenant.Cerner.SystemApp
 	pathValue := configKeyPath(file, key.Path)
 	scratch, err := config.Parse(file.Path(), file.Bytes())
 	if err != nil {
 		return err
 	}
-	if err := setKey(scratch, tenant.Name, old, pathValue, kid); err != nil {
+	if err := setKey(scratch, tenant.Name, old, clientID, pathValue, kid); err != nil {
 		return err
 	}
 	fmt.Fprint(io.Out, config.RedactedDiff(filepath.Base(file.Path()), file.Bytes(), scratch.Bytes(), config.Secret{}, config.Secret{}))
 	if !f.yes {
 		if !io.Interactive() {
-			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes (the key stays valid; resume with %s)", file.Path(), adoptCommand(g, key.Path, kid))
+			return fmt.Errorf("not writing %s: confirm on a terminal, or pass --yes (the key stays valid; resume with %s)", file.Path(), adoptCommand(g, key.Path, kid, clientID, old.ClientID))
 		}
 		ok, err := ui.Confirm(ctx, io.In, io.Err, fmt.Sprintf("Write these changes to %s?", file.Path()), g.accessible)
 		if err != nil {
@@ -347,7 +359,7 @@ func writeKeyConfig(ctx context.Context, io *IOStreams, g *globals, f *rotateFla
 			return errSilent
 		}
 	}
-	if err := setKey(file, tenant.Name, old, pathValue, kid); err != nil {
+	if err := setKey(file, tenant.Name, old, clientID, pathValue, kid); err != nil {
 		return fmt.Errorf("nothing written: %w", err)
 	}
 	res, err := file.Save(config.SaveOptions{NoBackup: f.noBackup})
@@ -356,12 +368,15 @@ func writeKeyConfig(ctx context.Context, io *IOStreams, g *globals, f *rotateFla
 	}
 	g.audit(io, config.AuditEntry{
 		Config: file.Path(), Tenant: tenant.Name, Action: "rotate-key",
-		OldClientID: old.ClientID, NewClientID: old.ClientID,
+		OldClientID: old.ClientID, NewClientID: clientID,
 		OldKeyID: old.KeyID, NewKeyID: kid, NewKeyThumbprint: key.Thumbprint(),
 		Verification: "passed", Backup: res.BackupPath,
 	})
-	fmt.Fprintf(io.Out, "✓ Rotated the key of %s (tenant %s)\n  backup            %s\n  key_id            %s → %s\n  private_key_path  %s → %s\n",
-		res.Path, tenant.Name, noneIfEmpty(res.BackupPath), noneIfEmpty(old.KeyID), kid, noneIfEmpty(old.PrivateKeyPath), pathValue)
+	fmt.Fprintf(io.Out, "✓ Rotated the key of %s (tenant %s)\n  backup            %s\n", res.Path, tenant.Name, noneIfEmpty(res.BackupPath))
+	if clientID != old.ClientID {
+		fmt.Fprintf(io.Out, "  client_id         %s → %s\n", old.ClientID, clientID)
+	}
+	fmt.Fprintf(io.Out, "  key_id            %s → %s\n  private_key_path  %s → %s\n", noneIfEmpty(old.KeyID), kid, noneIfEmpty(old.PrivateKeyPath), pathValue)
 	if old.PrivateKeyPath != "" && old.PrivateKeyPath != key.Path {
 		fmt.Fprintf(io.Out, "  old key kept      %s: retire it (and its registration) after the backend has restarted with the new key\n", old.PrivateKeyPath)
 	}
@@ -382,8 +397,14 @@ func configKeyPath(file *config.File, keyPath string) string {
 	return keyPath
 }
 
-// setKey edits the two values a key rotation changes, in place.
-func setKey(f *config.File, tenant string, app config.SystemApp, keyPath, kid string) error {
+// setKey edits the values a key rotation changes, in place: the key's two,
+// and client_id when the key belongs to a new app (Option B).
+func setKey(f *config.File, tenant string, app config.SystemApp, clientID, keyPath, kid string) error {
+	if clientID != app.ClientID {
+		if err := f.Set(tenant, app.Key("client_id"), clientID); err != nil {
+			return err
+		}
+	}
 	if err := f.Set(tenant, app.Key("private_key_path"), keyPath); err != nil {
 		return err
 	}

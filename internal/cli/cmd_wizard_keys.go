@@ -78,7 +78,7 @@ func (w *wizardBackend) keyByID(kid string) (*jwtauth.Key, error) {
 	return nil, fmt.Errorf("no key with kid %s was made in this session", kid)
 }
 
-func (w *wizardBackend) keyDiff(tenant, kid string) (string, error) {
+func (w *wizardBackend) keyDiff(tenant, clientID, kid string) (string, error) {
 	key, err := w.keyByID(kid)
 	if err != nil {
 		return "", err
@@ -93,13 +93,13 @@ func (w *wizardBackend) keyDiff(tenant, kid string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := setKey(scratch, t.Name, t.Cerner.SystemApp, configKeyPath(w.f, key.Path), kid); err != nil {
+	if err := setKey(scratch, t.Name, t.Cerner.SystemApp, clientID, configKeyPath(w.f, key.Path), kid); err != nil {
 		return "", err
 	}
 	return config.RedactedDiff(filepath.Base(w.f.Path()), w.f.Bytes(), scratch.Bytes(), config.Secret{}, config.Secret{}), nil
 }
 
-func (w *wizardBackend) writeKey(tenant, kid string) (config.SaveResult, error) {
+func (w *wizardBackend) writeKey(tenant, clientID, kid string) (config.SaveResult, error) {
 	key, err := w.keyByID(kid)
 	if err != nil {
 		return config.SaveResult{}, err
@@ -111,7 +111,7 @@ func (w *wizardBackend) writeKey(tenant, kid string) (config.SaveResult, error) 
 		return config.SaveResult{}, err
 	}
 	old := t.Cerner.SystemApp
-	if err := setKey(w.f, t.Name, old, configKeyPath(w.f, key.Path), kid); err != nil {
+	if err := setKey(w.f, t.Name, old, clientID, configKeyPath(w.f, key.Path), kid); err != nil {
 		return config.SaveResult{}, err
 	}
 	res, err := w.f.Save(config.SaveOptions{})
@@ -120,12 +120,12 @@ func (w *wizardBackend) writeKey(tenant, kid string) (config.SaveResult, error) 
 	}
 	w.g.audit(w.io, config.AuditEntry{
 		Config: w.f.Path(), Tenant: t.Name, Action: "wizard-rotate-key",
-		OldClientID: old.ClientID, NewClientID: old.ClientID,
+		OldClientID: old.ClientID, NewClientID: clientID,
 		OldKeyID: old.KeyID, NewKeyID: kid, NewKeyThumbprint: key.Thumbprint(),
 		Verification: "passed", Backup: res.BackupPath, Written: []string{res.Path},
 	})
 	// What remains and "Run after writing" measure against this write.
-	rot := keyRotated(w.f, t.Name, old, key, kid)
+	rot := keyRotated(w.f, t.Name, old, clientID, key, kid)
 	w.last = &rot
 	return res, nil
 }

@@ -101,13 +101,25 @@ func (d *wizardDriver) drain() {
 	_, _ = d.seen.Write(b)
 }
 
-// key presses enter or a single-character key.
+// namedKeys are the keys key takes by name.
+var namedKeys = map[string]rune{"enter": tea.KeyEnter, "down": tea.KeyDown, "up": tea.KeyUp, "backspace": tea.KeyBackspace, "tab": tea.KeyTab, "esc": tea.KeyEscape}
+
+// key presses a named key (enter, down, up, backspace, tab, esc) or a
+// single-character one.
 func (d *wizardDriver) key(k string) {
-	if k == "enter" {
-		d.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if code, ok := namedKeys[k]; ok {
+		d.tm.Send(tea.KeyPressMsg{Code: code})
 		return
 	}
 	d.tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+}
+
+// typeText presses each character of s, as a user types it: shortcuts
+// that swallow letters show here, where a paste would hide them.
+func (d *wizardDriver) typeText(s string) {
+	for _, r := range s {
+		d.key(string(r))
+	}
 }
 
 // toStep3 continues past Diagnose, enters through Step 1's five

@@ -60,30 +60,25 @@ func assertNoKeyMaterial(t *testing.T, pemFiles []string, texts ...string) {
 	}
 }
 
-// TestRotateNewKeyEndToEnd is the headless rotation of a JWT app: rotate
-// prints the upload line, the test registers the printed JWK Set through
-// the console, rotate sees the key accepted and writes the config, and
-// probe passes with the new key while the old key file is still on disk.
-func TestRotateNewKeyEndToEnd(t *testing.T) {
-	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown", Propagation: -1})
+// rotateUploading runs `rotate --new-key --yes` (plus extra) on srv's
+// config, registers the JWK Set it says to upload through the console, as
+// a user does in the portal, and wants exit 0.
+func rotateUploading(t *testing.T, srv *sandbox.Server, extra ...string) (out *bytes.Buffer, errText *frames, jwksPath string) {
+	t.Helper()
 	info := srv.Info()
-	oldKey := srv.EpicKeyPath()
-	before, _ := os.ReadFile(info.ConfigFile)
-
 	pr, pw := io.Pipe()
-	var out bytes.Buffer
-	var errText frames
-	streams := &IOStreams{In: strings.NewReader(""), Out: &out, Err: io.MultiWriter(pw, &errText), Getenv: func(string) string { return "" }}
+	out, errText = &bytes.Buffer{}, &frames{}
+	streams := &IOStreams{In: strings.NewReader(""), Out: out, Err: io.MultiWriter(pw, errText), Getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
 	go func() {
-		code := run(context.Background(), streams, []string{"rotate", "--new-key", "--yes", "--config", info.ConfigFile, "--cacert", info.CAFile,
-			"--wait", "2m", "--poll-interval", "20ms"})
+		args := append([]string{"rotate", "--new-key", "--yes", "--config", info.ConfigFile, "--cacert", info.CAFile,
+			"--wait", "2m", "--poll-interval", "20ms"}, extra...)
+		code := run(context.Background(), streams, args)
 		_ = pw.Close()
 		done <- code
 	}()
 	upload := regexp.MustCompile(`^Upload this public key: (.+\.jwks\.json)$`)
 	sc := bufio.NewScanner(pr)
-	var jwksPath string
 	for sc.Scan() {
 		if m := upload.FindStringSubmatch(sc.Text()); m != nil {
 			jwksPath = m[1]
@@ -99,6 +94,20 @@ func TestRotateNewKeyEndToEnd(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Fatalf("rotate exit %d\nstdout: %s\nstderr: %s", code, out.String(), errText.String())
 	}
+	return out, errText, jwksPath
+}
+
+// TestRotateNewKeyEndToEnd is the headless rotation of a JWT app: rotate
+// prints the upload line, the test registers the printed JWK Set through
+// the console, rotate sees the key accepted and writes the config, and
+// probe passes with the new key while the old key file is still on disk.
+func TestRotateNewKeyEndToEnd(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown", Propagation: -1})
+	info := srv.Info()
+	oldKey := srv.EpicKeyPath()
+	before, _ := os.ReadFile(info.ConfigFile)
+
+	out, errText, jwksPath := rotateUploading(t, srv)
 	if !strings.Contains(errText.String(), "✓ the server accepted kid") {
 		t.Errorf("stderr lacks the acceptance:\n%s", errText.String())
 	}
@@ -296,5 +305,48 @@ func TestRotateKeyRefusesAlso(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", tc.args, code, errOut, tc.want)
 		}
+	}
+}
+
+// TestRotateNewKeyNewApp is Option B for a JWT app: the old app is gone
+// (the console made a new one), rotate --new-key --client-id makes the key,
+// waits until the new app accepts it, then writes client_id with the key;
+// probe passes with the new pair.
+func TestRotateNewKeyNewApp(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Propagation: -1})
+	info := srv.Info()
+	newID := srv.NewEpicApp()
+	if _, _, code := runCLI(t, nil, "", "probe", "--config", info.ConfigFile, "--cacert", info.CAFile); code == 0 {
+		t.Fatal("the old app still works after the console replaced it")
+	}
+	out, errText, jwksPath := rotateUploading(t, srv, "--client-id", newID)
+	kid := strings.TrimSuffix(filepath.Base(jwksPath), ".jwks.json")
+	f, err := config.Load(info.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, _ := f.Tenant("")
+	if app := tenant.Cerner.SystemApp; app.ClientID != newID || app.KeyID != kid {
+		t.Fatalf("config has client_id %q key_id %q; want %q %q", app.ClientID, app.KeyID, newID, kid)
+	}
+	if !strings.Contains(out.String(), "client_id         "+sandbox.EpicClientID+" → "+newID) {
+		t.Errorf("the summary does not show the new client id:\n%s", out.String())
+	}
+	pout, perr, code := runCLI(t, nil, "", "probe", "--config", info.ConfigFile, "--cacert", info.CAFile)
+	if code != 0 {
+		t.Fatalf("probe after the new app: exit %d\n%s\n%s", code, pout, perr)
+	}
+	assertNoKeyMaterial(t, []string{srv.EpicKeyPath()}, out.String(), errText.String(), pout, perr)
+}
+
+func TestAdoptCommand(t *testing.T) {
+	g := &globals{configPath: "/srv/backend/.settings.dev/config.yaml", tenant: "epic prod"}
+	got := adoptCommand(g, "/srv/keys/k1.pem", "k1", "new-app", "old-app")
+	want := "fhirdoctor rotate --adopt-key /srv/keys/k1.pem --kid k1 --client-id new-app --config /srv/backend/.settings.dev/config.yaml --tenant 'epic prod' --wait 1h"
+	if got != want {
+		t.Errorf("new app:\n got %s\nwant %s", got, want)
+	}
+	if got := adoptCommand(g, "/srv/keys/k1.pem", "k1", "same", "same"); strings.Contains(got, "--client-id") {
+		t.Errorf("same app names a client id: %s", got)
 	}
 }

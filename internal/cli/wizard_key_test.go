@@ -167,3 +167,71 @@ func TestWizardKeyScreens(t *testing.T) {
 		golden(t, "wizard-key-step4-not-accepted.txt", screen)
 	})
 }
+
+// TestWizardNewAppForJWT is Option B for a JWT app: the app was replaced in
+// the portal, Step 3 asks the new app's client ID and makes the key to
+// upload to it, Step 4 waits until the new app accepts the key, and the
+// write puts client_id and the key in the config; Step 5 passes.
+func TestWizardNewAppForJWT(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Propagation: -1})
+	info := srv.Info()
+	newID := srv.NewEpicApp()
+	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+	d := startWizard(t, srv, w, ui.Options{})
+
+	d.waitFor("Diagnosis jwt-key-unknown")
+	d.key("enter")
+	d.waitFor("When did you upload this key?")
+	for range 6 {
+		d.key("enter")
+	}
+	d.waitFor("Rotate the key")
+	d.key("down")
+	d.key("enter")
+	d.waitFor("New app's client ID")
+	d.paste(sandbox.EpicClientID)
+	d.key("enter")
+	d.waitFor("Option B is a new app") // the configured app's id is refused
+	for range len(sandbox.EpicClientID) {
+		d.key("backspace")
+	}
+	// Typed, not pasted: c, o, s and q are shortcuts elsewhere on this
+	// screen, and must reach the field while it has the focus.
+	d.typeText("cosq")
+	d.waitFor("cosq")
+	for range 4 {
+		d.key("backspace")
+	}
+	d.typeText(newID)
+	d.key("enter")
+	d.waitFor("Uploaded the public key?")
+	jwks, _ := filepath.Glob(filepath.Join(filepath.Dir(srv.EpicKeyPath()), "*.jwks.json"))
+	if len(jwks) != 1 {
+		t.Fatalf("%d public key files", len(jwks))
+	}
+	registerJWKS(t, srv, jwks[0])
+	d.key("y")
+	d.waitFor("Write these changes?")
+	d.key("w")
+	d.waitFor("Wrote")
+	d.key("enter")
+	d.waitFor("passed")
+	d.key("q")
+	sess := d.final().Session()
+	if !sess.Written() || sess.NewClientID != newID {
+		t.Fatalf("written %v, new client id %q", sess.Written(), sess.NewClientID)
+	}
+	f, err := config.Load(info.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, _ := f.Tenant("")
+	kid := strings.TrimSuffix(filepath.Base(jwks[0]), ".jwks.json")
+	if app := tenant.Cerner.SystemApp; app.ClientID != newID || app.KeyID != kid {
+		t.Fatalf("config client_id %q key_id %q; want %q %q", app.ClientID, app.KeyID, newID, kid)
+	}
+	if latest := sess.Latest(); latest == nil || latest.Diagnosis.Top != "ok" {
+		t.Errorf("Step 5 did not pass with the new app: %+v", latest)
+	}
+	assertNoKeyMaterial(t, []string{srv.EpicKeyPath(), strings.TrimSuffix(jwks[0], ".jwks.json") + ".pem"}, d.everything())
+}
