@@ -167,7 +167,11 @@ func (k *keyUpload) ask() tea.Cmd {
 		k.f = k.c.newForm(confirm)
 		return k.c.startForm(k.f)
 	}
-	k.idIn = huh.NewInput().Title("New app's client ID").Placeholder("from the new app's page in the console").
+	title := "New app's client ID"
+	if k.c.accessible {
+		title += ":" // huh prompts with the title only
+	}
+	k.idIn = huh.NewInput().Title(title).Placeholder("from the new app's page in the console").
 		CharLimit(200).Validate(k.validNewID).Value(&k.clientID)
 	k.f = k.c.newForm(k.idIn, confirm)
 	cmd := k.c.startForm(k.f)

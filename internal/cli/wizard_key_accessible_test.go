@@ -19,8 +19,17 @@ import (
 // accessible mode's line prompts: the same screens and forms, answered
 // line by line; the public key is uploaded when Step 3 asks.
 func TestWizardRotatesKeyAccessible(t *testing.T) {
+	t.Run("option A", func(t *testing.T) { rotateKeyAccessible(t, false) })
+	t.Run("option B, a new app", func(t *testing.T) { rotateKeyAccessible(t, true) })
+}
+
+func rotateKeyAccessible(t *testing.T, newApp bool) {
 	srv := startSandbox(t, sandbox.Options{Vendor: sandbox.VendorEpic, Scenario: "jwt-key-unknown", Propagation: -1})
 	oldKey := srv.EpicKeyPath()
+	newID := ""
+	if newApp {
+		newID = srv.NewEpicApp()
+	}
 	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
@@ -40,6 +49,7 @@ func TestWizardRotatesKeyAccessible(t *testing.T) {
 	answer := func(s string) { _, _ = io.WriteString(inW, s+"\n") }
 	// Answer each prompt as it appears: uploads the key at Step 3's
 	// question, writes at Step 4's, and otherwise takes the default.
+	pickB := false
 	sc := bufio.NewScanner(outR)
 	sc.Split(scanPrompts)
 	for sc.Scan() {
@@ -48,6 +58,15 @@ func TestWizardRotatesKeyAccessible(t *testing.T) {
 		transcript.WriteString(chunk)
 		mu.Unlock()
 		switch {
+		case newApp && strings.Contains(chunk, "Which option?"):
+			// Answered at its prompt: the pipe takes an answer only once
+			// the prompt reads.
+			pickB = true
+		case pickB && strings.HasPrefix(chunk, "Type a number"):
+			pickB = false
+			answer("2")
+		case newApp && strings.Contains(chunk, "New app's client ID"):
+			answer(newID)
 		case strings.Contains(chunk, "Uploaded the public key?"):
 			jwks, _ := filepath.Glob(filepath.Join(filepath.Dir(oldKey), "*.jwks.json"))
 			if len(jwks) != 1 {
@@ -72,6 +91,9 @@ func TestWizardRotatesKeyAccessible(t *testing.T) {
 	tenant, _ := f.Tenant("")
 	if tenant.Cerner.SystemApp.KeyID == sandbox.EpicKeyID {
 		t.Fatalf("key_id unchanged\n%s", text)
+	}
+	if newApp && tenant.Cerner.SystemApp.ClientID != newID {
+		t.Fatalf("client_id %q, want the new app's %q\n%s", tenant.Cerner.SystemApp.ClientID, newID, text)
 	}
 	for _, want := range []string{"Rotate the key", "Upload this public key:", "Token issued"} {
 		if !strings.Contains(text, want) {
