@@ -193,7 +193,7 @@ func checkScopes(ctx context.Context, s *state) Result {
 	default:
 		r.Status = StatusFail
 		r.Summary = fmt.Sprintf("%d of %d scopes granted; denied: %s", len(f.Granted), len(app.Scopes), strings.Join(f.Denied, " "))
-		r.Remedy = "Remove the denied scopes from scopes in the config, or register them on the app in Code Console (step 1)."
+		r.Remedy = "Remove the denied scopes from scopes in the config, or register them on the app in {console} (step 1)."
 		f.Cause = CauseScopeNotGranted
 	}
 	return r

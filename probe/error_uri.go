@@ -69,7 +69,7 @@ var urnMeaning = map[string]struct {
 	"invalid-authorization-header":   {CauseSecretInvalid, "the Authorization header is malformed (base64 wrapped by a newline? a JWT sent as Bearer?)"},
 	"invalid-signature":              {CauseSecretInvalid, "the client assertion's signature does not verify"},
 	"unknown-client":                 {CauseClientUnknown, "no client with this id is known to the authorization server (deleted app or wrong client_id)"},
-	"terminated-client":              {CauseClientUnknown, "the client was terminated (revoked) in Code Console"},
+	"terminated-client":              {CauseClientUnknown, "the client was terminated (revoked) in {console}"},
 	"denied-by-server":               {CauseClientUnknown, "the authorization server denies this client"},
 	"unauthorized-client-for-tenant": {CauseTenantMismatch, "the client is not enabled for this tenant"},
 	"tenant-terminated":              {CauseTenantMismatch, "the tenant is terminated"},

@@ -98,7 +98,7 @@ func classifyFHIRResponse(status int, h http.Header, body []byte) fhirAnswer {
 	case status == http.StatusForbidden:
 		a.Class, a.Cause = FHIRInsufficientScope, CauseFHIRAccess
 		a.Summary = "403 " + orNone(bearerErr) + ": the token lacks this resource's scope"
-		a.Remedy = "Grant the resource's system/<Resource>.read scope to the app in Code Console and request it (step 1)."
+		a.Remedy = "Grant the resource's system/<Resource>.read scope to the app in {console} and request it (step 1)."
 	case status == http.StatusBadRequest:
 		a.Class, a.Cause = FHIRMissingParams, CauseFHIRAccess
 		a.Summary = "400: the search lacks a required parameter"

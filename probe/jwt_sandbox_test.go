@@ -63,6 +63,10 @@ func TestEpicScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := reportText(rep)
+			assertNoPlaceholder(t, text)
+			if strings.Contains(text, "Cerner Code Console") {
+				t.Errorf("an Epic tenant is sent to Cerner's console:\n%s", text)
+			}
 			if os.Getenv("DUMP") != "" {
 				t.Log(text)
 			}

@@ -95,7 +95,7 @@ func ProviderRoundTrip(ctx context.Context, opts Options, p ProviderOptions) Pro
 	out := rt.run(ctx)
 	out.Duration = time.Since(start)
 	if rt.s != nil {
-		r := rt.s.scrub(Result{Summary: out.Summary, Evidence: out.Evidence, Remedy: out.Remedy})
+		r := rt.s.finish(Result{Summary: out.Summary, Evidence: out.Evidence, Remedy: out.Remedy})
 		out.Summary, out.Evidence, out.Remedy = r.Summary, r.Evidence, r.Remedy
 	}
 	return out
@@ -125,11 +125,11 @@ func (rt *roundTrip) run(ctx context.Context) ProviderOutcome {
 	app := rt.opts.Tenant.Cerner.ProviderApp
 	if app == nil {
 		return rt.fail(providerAnswer{ProviderNotConfigured, CauseConfigInvalid, "the tenant has no provider_app",
-			"Add cerner.provider_app (client_id, authorization_url, redirect_uri, scopes) for the provider app registered in Code Console."})
+			"Add {provider_app} (client_id, authorization_url, redirect_uri, scopes) for the provider app registered in {console}."})
 	}
 	if missing := providerAppMissing(app); len(missing) > 0 {
 		return rt.fail(providerAnswer{ProviderNotConfigured, CauseConfigInvalid, "provider_app lacks " + strings.Join(missing, ", "),
-			"Fill in cerner.provider_app from the app in Code Console."})
+			"Fill in {provider_app} from the app in {console}."})
 	}
 	if app.AuthMethod() == config.AuthPrivateKeyJWT {
 		key, warnings, err := jwtauth.LoadKey(app.PrivateKeyPath)
@@ -151,7 +151,7 @@ func (rt *roundTrip) run(ctx context.Context) ProviderOutcome {
 	if err != nil {
 		rt.ev = append(rt.ev, "not attempted: nothing was sent and no browser was opened")
 		return rt.fail(providerAnswer{ProviderNotLoopback, CauseConfigInvalid, err.Error(),
-			"Register a loopback redirect (http://127.0.0.1:PORT/callback) on the provider app in Code Console and put it in cerner.provider_app.redirect_uri to test the app here; an app whose redirect goes to its server can only be tested through that server."})
+			"Register a loopback redirect (http://127.0.0.1:PORT/callback) on the provider app in {console} and put it in {provider_app}.redirect_uri to test the app here; an app whose redirect goes to its server can only be tested through that server."})
 	}
 	client, err := NewHTTPClient(rt.opts)
 	if err != nil {

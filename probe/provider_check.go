@@ -31,7 +31,7 @@ func checkProviderAuthorize(ctx context.Context, s *state) Result {
 	}
 	if missing := providerAppMissing(app); len(missing) > 0 {
 		return Result{Status: StatusFail, Summary: "provider_app lacks " + strings.Join(missing, ", "),
-			Remedy: "Fill in cerner.provider_app (client_id, authorization_url, redirect_uri, scopes) from the app in Code Console.",
+			Remedy: "Fill in {provider_app} (client_id, authorization_url, redirect_uri, scopes) from the app in {console}.",
 			Facts:  &Facts{Cause: CauseConfigInvalid}}
 	}
 	r := Result{Facts: &Facts{}}
@@ -156,7 +156,7 @@ func (s *state) preflight(ctx context.Context, app *config.ProviderApp, base str
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
 	if err != nil {
 		pf.transport = &transportProblem{class: TokenRefused, cause: CauseConfigInvalid,
-			summary: "authorization_url " + app.AuthorizationURL + " is not a valid URL", remedy: "Fix cerner.provider_app.authorization_url."}
+			summary: "authorization_url " + app.AuthorizationURL + " is not a valid URL", remedy: "Fix {provider_app}.authorization_url."}
 		return pf
 	}
 	if err := credentialsAllowed(req.URL); err != nil {
@@ -209,10 +209,10 @@ func (s *state) preflight(ctx context.Context, app *config.ProviderApp, base str
 		text := pageText(resp.Body)
 		a := providerAnswer{class: ProviderClientRejected, cause: CauseClientUnknown,
 			summary: fmt.Sprintf("HTTP %d %s", resp.Status, bodyGist(contentType(resp.Header), resp.Body)),
-			remedy:  "Check cerner.provider_app.client_id and redirect_uri against the provider app in Code Console."}
+			remedy:  "Check {provider_app}.client_id and redirect_uri against the provider app in {console}."}
 		if strings.Contains(strings.ToLower(text), "redirect") {
 			a.class = ProviderRedirectMismatch
-			a.remedy = "Make cerner.provider_app.redirect_uri identical to the redirect URI registered in Code Console: the match is exact, scheme, port and trailing slash included."
+			a.remedy = "Make {provider_app}.redirect_uri identical to the redirect URI registered in {console}: the match is exact, scheme, port and trailing slash included."
 		}
 		if text != "" {
 			pf.evidence = append(pf.evidence, "page: "+strconv.Quote(clean(text, 300)))

@@ -51,16 +51,16 @@ var providerErrors = []struct {
 }{
 	{urnSuffix: "launch:code-required", answer: providerAnswer{ProviderLaunchCodeRequired, CauseScopeNotGranted,
 		"the `launch` scope was requested without a launch code (launch:code-required)",
-		"`launch` is for an EHR launch, where the EHR passes a launch code. For this standalone launch remove `launch` from cerner.provider_app.scopes and ask for `launch/patient` to pick the patient at sign-in."}},
+		"`launch` is for an EHR launch, where the EHR passes a launch code. For this standalone launch remove `launch` from {provider_app}.scopes and ask for `launch/patient` to pick the patient at sign-in."}},
 	{urnSuffix: "launch:code-invalid", answer: providerAnswer{ProviderLaunchCodeRequired, CauseScopeNotGranted,
 		"the launch code is not valid (launch:code-invalid)",
-		"A standalone launch sends no launch code: remove `launch` from cerner.provider_app.scopes and use `launch/patient`."}},
+		"A standalone launch sends no launch code: remove `launch` from {provider_app}.scopes and use `launch/patient`."}},
 	{urnSuffix: "missing-patient", answer: providerAnswer{ProviderMissingPatient, CauseScopeNotGranted,
 		"no patient was selected although launch/patient was requested (missing-patient)",
-		"Pick a patient on the sign-in page. If the app needs no patient context, remove `launch/patient` from cerner.provider_app.scopes."}},
+		"Pick a patient on the sign-in page. If the app needs no patient context, remove `launch/patient` from {provider_app}.scopes."}},
 	{urnSuffix: "redirect-uri-mismatch", answer: providerAnswer{ProviderRedirectMismatch, CauseClientUnknown,
 		"redirect_uri does not match the registered one",
-		"Make cerner.provider_app.redirect_uri identical to the redirect URI registered in Code Console: the match is exact, scheme, port and trailing slash included."}},
+		"Make {provider_app}.redirect_uri identical to the redirect URI registered in {console}: the match is exact, scheme, port and trailing slash included."}},
 	{urnSuffix: "code-invalid-or-expired", answer: providerAnswer{ProviderCodeInvalid, CauseClientUnknown,
 		"the authorization code is expired or was already used (code-invalid-or-expired)",
 		"Codes live a few minutes and work once; a replayed code also revokes the tokens it gave. Run the round trip again and finish the sign-in promptly; an app must exchange each code exactly once."}},
@@ -75,10 +75,10 @@ var providerErrors = []struct {
 		"Send aud = fhir_base_url of the tenant (Cerner rejects the request without it); check cerner.fhir_base_url."}},
 	{urnSuffix: "empty-scopes", answer: providerAnswer{ProviderInvalidScope, CauseScopeNotGranted,
 		"none of the requested scopes is registered on the provider app (empty-scopes)",
-		"Request only scopes registered on the provider app in Code Console (user/ or patient/ scopes, launch/patient, openid fhirUser); wildcards are not supported."}},
+		"Request only scopes registered on the provider app in {console} (user/ or patient/ scopes, launch/patient, openid fhirUser); wildcards are not supported."}},
 	{errCode: "invalid_scope", answer: providerAnswer{ProviderInvalidScope, CauseScopeNotGranted,
 		"a requested scope is not registered or not supported (invalid_scope)",
-		"Request only scopes registered on the provider app in Code Console (user/ or patient/ scopes, launch/patient, openid fhirUser); wildcards and system/ scopes are not for a provider app."}},
+		"Request only scopes registered on the provider app in {console} (user/ or patient/ scopes, launch/patient, openid fhirUser); wildcards and system/ scopes are not for a provider app."}},
 	{errCode: "access_denied", answer: providerAnswer{ProviderAccessDenied, CauseClientUnknown,
 		"the sign-in was refused (access_denied)",
 		"Sign in again and choose Allow. If you did, the user may not be allowed to use this app in this tenant: ask the tenant's administrator."}},
@@ -87,10 +87,10 @@ var providerErrors = []struct {
 		"Send the provider app's client_id in the body and no Authorization header (a public client has no secret)."}},
 	{errCode: "invalid_client", answer: providerAnswer{ProviderClientRejected, CauseClientUnknown,
 		"the client_id is not known to the authorization server (invalid_client)",
-		"Check cerner.provider_app.client_id against the provider app in Code Console, and that the app is enabled for this tenant."}},
+		"Check {provider_app}.client_id against the provider app in {console}, and that the app is enabled for this tenant."}},
 	{errCode: "unauthorized_client", answer: providerAnswer{ProviderClientRejected, CauseClientUnknown,
 		"the client may not use this grant (unauthorized_client)",
-		"Register the app in Code Console as a provider app with the authorization code grant (a system account cannot use it)."}},
+		"Register the app in {console} as a provider app with the authorization code grant (a system account cannot use it)."}},
 	{errCode: "server_error", answer: providerAnswer{ProviderTransport, CauseServerOutage,
 		"the authorization server failed (server_error)", "Server-side failure: retry later; quote the correlation id to support."}},
 	{errCode: "temporarily_unavailable", answer: providerAnswer{ProviderTransport, CauseServerOutage,
@@ -128,7 +128,7 @@ func classifyProviderError(errCode, description, errorURI string) (providerAnswe
 	}
 	a := providerAnswer{class: ProviderAuthorizeError, cause: CauseClientUnknown,
 		summary: "the server refused: " + clean(errCode, 60),
-		remedy:  "Compare the provider app's registration in Code Console (client id, redirect URI, scopes) with cerner.provider_app."}
+		remedy:  "Compare the provider app's registration in {console} (client id, redirect URI, scopes) with {provider_app}."}
 	if hasURN {
 		a.summary += " (" + clean(u.Code, 60) + ")"
 	}

@@ -26,7 +26,7 @@ func clientAuthRefusal(app *config.ProviderApp, errCode, errorURI string) (provi
 		}
 		return providerAnswer{ProviderClientRejected, CauseSecretInvalid,
 			"the token endpoint refused the provider app's client secret (" + key + ", " + app.ClientSecret.Fingerprint() + fromNote(app.ClientSecret) + ") at the code exchange: invalid_client" + urnNote(u.Code),
-			"Copy the provider app's current secret from Code Console into " + key + " (it may have been regenerated, or belong to another app); " +
+			"Copy the provider app's current secret from {console} into " + key + " (it may have been regenerated, or belong to another app); " +
 				"if the app is registered as public, remove " + key + "."}, true
 	case config.AuthNone:
 		if urn != "invalid-authorization-header" {
@@ -34,7 +34,7 @@ func clientAuthRefusal(app *config.ProviderApp, errCode, errorURI string) (provi
 		}
 		return providerAnswer{ProviderClientRejected, CauseClientUnknown,
 			"the token endpoint wants the provider app to authenticate (invalid_client" + urnNote(u.Code) + "): it is registered as confidential, but the config has no " + key,
-			"Set " + key + " to the provider app's secret from Code Console (a ${VAR} placeholder keeps it out of the file), or register the app as public."}, true
+			"Set " + key + " to the provider app's secret from {console} (a ${VAR} placeholder keeps it out of the file), or register the app as public."}, true
 	}
 	return providerAnswer{}, false
 }

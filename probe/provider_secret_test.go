@@ -79,7 +79,7 @@ func TestProviderRoundTripConfidential(t *testing.T) {
 		{name: "wrong secret", edit: func(m []string) string { return m[1] + `"` + wrong + `"` + m[3] + "\n" },
 			status: StatusFail, class: ProviderClientRejected, cause: CauseSecretInvalid,
 			want: []string{"refused the provider app's client secret (cerner.provider_app.client_secret, sha256:", "invalid-client-credentials",
-				"Copy the provider app's current secret from Code Console into cerner.provider_app.client_secret"},
+				"Copy the provider app's current secret from the Cerner Code Console into cerner.provider_app.client_secret"},
 			wantPrint: func(string) string { return config.Fingerprint(wrong) }},
 		{name: "public app against a confidential one", edit: func([]string) string { return "" },
 			status: StatusFail, class: ProviderClientRejected, cause: CauseClientUnknown,

@@ -196,7 +196,7 @@ func validateProviderToken(tok *oauth2.Token, cfg oauth2.Config, now time.Time) 
 	} else if v.wantsPatient && slices.Contains(v.granted, "launch/patient") {
 		v.fatal = &providerAnswer{ProviderMissingPatient, CauseScopeNotGranted,
 			"launch/patient was granted but the token response has no patient (missing-patient)",
-			"Pick a patient on the sign-in page; if the app needs no patient context, remove launch/patient from cerner.provider_app.scopes."}
+			"Pick a patient on the sign-in page; if the app needs no patient context, remove launch/patient from {provider_app}.scopes."}
 	}
 	if refresh, ok := tok.Extra("refresh_token").(string); ok && refresh != "" {
 		v.evidence = append(v.evidence, "refresh_token "+config.Fingerprint(refresh)+" (not shown)")
@@ -336,7 +336,7 @@ func (rt *roundTrip) readPatient(ctx context.Context, base, token string, v toke
 		}
 		remedy := a.Remedy
 		if a.Class == FHIRInsufficientScope {
-			remedy = "Ask for patient/Patient.read (or user/Patient.read) in cerner.provider_app.scopes and register it on the provider app."
+			remedy = "Ask for patient/Patient.read (or user/Patient.read) in {provider_app}.scopes and register it on the provider app."
 		}
 		return patientRead{fail: &providerAnswer{ProviderFHIRFailed, cause, "token issued, but Patient/" + pid + " " + a.Summary, remedy}}
 	}

@@ -90,7 +90,7 @@ func TestClassifyProviderError(t *testing.T) {
 		{"basic for public client", "invalid_client", "", base + "urn:cerner:error:authorization-server:oauth2:token:invalid-client-credentials/instances/1",
 			ProviderClientRejected, CauseClientUnknown, "no Authorization header"},
 		{"server error", "server_error", "", "", ProviderTransport, CauseServerOutage, "retry"},
-		{"unknown", "weird_error", "", "", ProviderAuthorizeError, CauseClientUnknown, "Code Console"},
+		{"unknown", "weird_error", "", "", ProviderAuthorizeError, CauseClientUnknown, "registration in {console}"}, // the tenant's words come in at finish
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -203,5 +203,5 @@ func runOne(ctx context.Context, c check, s *state, timeout time.Duration) Resul
 		r.Remedy = fmt.Sprintf("Nothing answered within --timeout %s: retry, or raise --timeout if the network is slow.", timeout)
 	}
 	r.Duration = time.Since(start)
-	return s.scrub(r)
+	return s.finish(r)
 }

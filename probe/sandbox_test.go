@@ -138,6 +138,7 @@ func TestScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := reportText(rep)
+			assertNoPlaceholder(t, text)
 			if rep.Diagnosis.Top != tt.top || ExitCode(rep.Diagnosis.Top) != tt.exit {
 				t.Fatalf("top %s (exit %d), want %s (exit %d)\n%s", rep.Diagnosis.Top, ExitCode(rep.Diagnosis.Top), tt.top, tt.exit, text)
 			}

@@ -27,6 +27,11 @@ type state struct {
 
 	keyLoad keyLoad
 
+	// words replaces the placeholders of texts with the tenant's words
+	// (words.go), built once.
+	wordsOnce sync.Once
+	words     *strings.Replacer
+
 	mu       sync.Mutex
 	requests []requestRecord
 	secrets  []string

@@ -107,7 +107,7 @@ func classifyTokenResponse(status int, h http.Header, body []byte) tokenAnswer {
 	case status == http.StatusUnauthorized:
 		a.Class, a.Cause = TokenUnauthorized, CauseSecretInvalid
 		a.Summary = "401 " + bodyGist(ct, body) + " without an OAuth error"
-		a.Remedy = "The credentials were refused without details; check client_id and client_secret in Code Console."
+		a.Remedy = "The credentials were refused without details; check client_id and client_secret in {console}."
 	case status == http.StatusNotFound || status == http.StatusMethodNotAllowed:
 		a.Class, a.Cause = TokenNotFound, CauseConfigInvalid
 		a.Summary = fmt.Sprintf("%d %s: token_url is not a token endpoint", status, http.StatusText(status))
@@ -195,13 +195,13 @@ func classifyOAuthError(a *tokenAnswer, status int, doc oauthDoc) {
 func remedyFor(c CauseID) string {
 	switch c {
 	case CauseSecretInvalid:
-		return "Regenerate the client secret in Code Console (System Accounts) and update client_secret (action plan step 2)."
+		return "Regenerate the client secret in {console} and update client_secret (action plan step 2)."
 	case CauseClientUnknown:
-		return "Check in Code Console that the app still exists and is Active; create a new system app if it was removed (step 1)."
+		return "Check in {console} that the app still exists and is Active; create a new system app if it was removed (step 1)."
 	case CauseTenantMismatch:
 		return "Check the tenant in token_url against discovery and that the app is enabled for this tenant (steps 1 and 3)."
 	case CauseScopeNotGranted:
-		return "Request only scopes registered on the app, or add them in Code Console (step 1)."
+		return "Request only scopes registered on the app, or add them in {console} (step 1)."
 	case CauseServerOutage:
 		return "Server-side failure: retry later; quote the Cerner-Correlation-Id to support."
 	}

@@ -247,7 +247,7 @@ func requestTokenOutcome(ctx context.Context, opts Options, clientID string, cre
 	out.ExpiresIn = a.ExpiresIn
 	out.Granted = a.Granted
 	out.Token = at.facts.token
-	r := s.scrub(Result{Summary: out.Summary, Evidence: out.Evidence, Remedy: out.Remedy})
+	r := s.finish(Result{Summary: out.Summary, Evidence: out.Evidence, Remedy: out.Remedy})
 	out.Summary, out.Evidence, out.Remedy = r.Summary, r.Evidence, r.Remedy
 	return out
 }
