@@ -99,6 +99,23 @@ func (d *driver) keys(ks ...string) {
 	}
 }
 
+// toUploadAnswer continues past Diagnose, enters through Step 1's first
+// five questions and types answer to "When did you upload this key?".
+func (d *driver) toUploadAnswer(answer string) {
+	d.waitFor("Diagnosis")
+	d.keys("enter")
+	d.waitFor(uploadQuestion)
+	d.keys("enter", "enter", "enter", "enter", "enter")
+	d.tm.Type(answer)
+}
+
+// answerUpload submits that answer and waits for the diagnosis it reruns.
+func (d *driver) answerUpload(answer string) {
+	d.toUploadAnswer(answer)
+	d.keys("enter")
+	d.waitFor("Diagnosed again")
+}
+
 // toStep3 continues past Diagnose, answers nothing at Step 1 (enter
 // through its five questions), takes Option A and waits for Step 3.
 func (d *driver) toStep3() {
@@ -205,29 +222,13 @@ func TestScreens(t *testing.T) {
 			d.waitFor("no")
 		}},
 		{name: "step1_key_upload", top: probe.CauseJWTKeyUnknown, jwt: true, drive: func(d *driver) {
-			d.waitFor("Diagnosis")
-			d.keys("enter")
-			d.waitFor(uploadQuestion)
-			d.keys("enter", "enter", "enter", "enter", "enter")
-			d.tm.Type("20m ago") // the final model has it: no wait needed
+			d.toUploadAnswer("20m ago") // the final model has it: no wait needed
 		}},
 		{name: "step1_key_upload_rediagnosed", top: probe.CauseJWTKeyUnknown, jwt: true, drive: func(d *driver) {
-			d.waitFor("Diagnosis")
-			d.keys("enter")
-			d.waitFor(uploadQuestion)
-			d.keys("enter", "enter", "enter", "enter", "enter")
-			d.tm.Type("20m ago")
-			d.keys("enter")
-			d.waitFor("Diagnosed again")
+			d.answerUpload("20m ago")
 		}},
 		{name: "step2_key_propagating", top: probe.CauseJWTKeyUnknown, jwt: true, drive: func(d *driver) {
-			d.waitFor("Diagnosis")
-			d.keys("enter")
-			d.waitFor(uploadQuestion)
-			d.keys("enter", "enter", "enter", "enter", "enter")
-			d.tm.Type("20m ago")
-			d.keys("enter")
-			d.waitFor("Diagnosed again")
+			d.answerUpload("20m ago")
 			d.keys("enter")
 			d.waitFor("still syncing")
 		}},

@@ -29,16 +29,7 @@ func TestWizardRotatesKey(t *testing.T) {
 	oldKey := srv.EpicKeyPath()
 	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
 	d := startWizard(t, srv, w, ui.Options{})
-
-	d.waitFor("Diagnosis jwt-key-unknown")
-	d.key("enter")
-	d.waitFor("When did you upload this key?") // a key cause: Step 1 asks it
-	for range 6 {
-		d.key("enter")
-	}
-	d.waitFor("Rotate the key")
-	d.key("enter")
-	d.waitFor("Uploaded the public key?")
+	d.toKeyUpload()
 	jwks, _ := filepath.Glob(filepath.Join(filepath.Dir(oldKey), "*.jwks.json"))
 	if len(jwks) != 1 {
 		t.Fatalf("%d public key files beside the old key", len(jwks))
@@ -122,8 +113,9 @@ func wizardScreen(t *testing.T, d *wizardDriver) string {
 	return regexp.MustCompile(` {2,}`).ReplaceAllString(normalizeReport(s, "/nonexistent"), "  ")
 }
 
-// toKeyUpload takes the wizard from Diagnose to Step 3 of a key rotation.
-func (d *wizardDriver) toKeyUpload() {
+// toKeyOptions takes the wizard from Diagnose to Step 2's options for a
+// JWT app refused for its key.
+func (d *wizardDriver) toKeyOptions() {
 	d.t.Helper()
 	d.waitFor("Diagnosis jwt-key-unknown")
 	d.key("enter")
@@ -132,6 +124,12 @@ func (d *wizardDriver) toKeyUpload() {
 		d.key("enter")
 	}
 	d.waitFor("Rotate the key")
+}
+
+// toKeyUpload takes the wizard from Diagnose to Step 3 of a key rotation.
+func (d *wizardDriver) toKeyUpload() {
+	d.t.Helper()
+	d.toKeyOptions()
 	d.key("enter")
 	d.waitFor("Uploaded the public key?")
 }
@@ -178,14 +176,7 @@ func TestWizardNewAppForJWT(t *testing.T) {
 	newID := srv.NewEpicApp()
 	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
 	d := startWizard(t, srv, w, ui.Options{})
-
-	d.waitFor("Diagnosis jwt-key-unknown")
-	d.key("enter")
-	d.waitFor("When did you upload this key?")
-	for range 6 {
-		d.key("enter")
-	}
-	d.waitFor("Rotate the key")
+	d.toKeyOptions()
 	d.key("down")
 	d.key("enter")
 	d.waitFor("New app's client ID")
