@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fhirdoctor/fhirdoctor/config"
+	"github.com/fhirdoctor/fhirdoctor/internal/afterwrite"
 	"github.com/fhirdoctor/fhirdoctor/probe"
 )
 
@@ -282,11 +283,12 @@ func (w *keyWait) left() time.Duration { return max(0, time.Until(w.deadline)).R
 
 // resumeCommand is what resumes after the wait, without another key.
 func (w *keyWait) resumeCommand() string {
+	q := afterwrite.ShellWord
 	id := ""
 	if w.clientID != w.c.tenant.Cerner.SystemApp.ClientID {
-		id = " --client-id " + w.clientID
+		id = " --client-id " + q(w.clientID)
 	}
-	return fmt.Sprintf("fhirdoctor rotate --adopt-key %s --kid %s%s --config %s --wait 1h", w.key.PrivatePath, w.key.KeyID, id, w.c.deps.ConfigPath)
+	return fmt.Sprintf("fhirdoctor rotate --adopt-key %s --kid %s%s --config %s --wait 1h", q(w.key.PrivatePath), q(w.key.KeyID), id, q(w.c.deps.ConfigPath))
 }
 
 // startKeyTest sends one token request with the new key.
