@@ -277,7 +277,7 @@ func (s *Server) exchangeCode(r *http.Request, tenant string) (*tokenResponse, *
 	case "":
 		return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", urn: "token:invalid-request",
 			description: "a public client sends client_id in the body"}
-	case SystemClientID:
+	case s.systemClientID():
 		return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:invalid-client-credentials", client: client}
 	default:
 		return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:unknown-client", client: client}

@@ -18,9 +18,10 @@ func (s *Server) cernerAssertion(r *http.Request, tenant string) (*tokenResponse
 			description: "send the client assertion in the body, not an Authorization header"}
 	}
 	now := s.now()
-	if ref := s.verifyAssertion(f.Get("client_assertion"), SystemClientID, s.tokenURL(), s.algs(), now); ref != nil {
+	system := s.systemClientID()
+	if ref := s.verifyAssertion(f.Get("client_assertion"), system, s.tokenURL(), s.algs(), now); ref != nil {
 		s.noteRefusal(ref)
-		urn, client := "client-assertion:jwt-bearer:invalid-signature", SystemClientID
+		urn, client := "client-assertion:jwt-bearer:invalid-signature", system
 		switch ref.kind {
 		case RefusedClient:
 			urn, client = "token:unknown-client", ""
@@ -33,5 +34,5 @@ func (s *Server) cernerAssertion(r *http.Request, tenant string) (*tokenResponse
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.grantSystemLocked(r, tenant, SystemClientID)
+	return s.grantSystemLocked(r, tenant, system)
 }

@@ -17,9 +17,10 @@ func (s *Server) consoleView() consoleView {
 	for sc := range s.creds.registered {
 		scopes = append(scopes, sc)
 	}
+	id := s.creds.clientID
 	s.mu.Unlock()
 	slices.Sort(scopes)
-	return consoleView{AppName: systemAppName, ClientID: SystemClientID, Tenant: Tenant, Status: "Active", Scopes: scopes}
+	return consoleView{AppName: systemAppName, ClientID: id, Tenant: Tenant, Status: "Active", Scopes: scopes}
 }
 
 // handleConsole shows the system account the way Code Console does: never the secret

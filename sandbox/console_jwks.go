@@ -60,20 +60,22 @@ func (s *Server) RegisteredAt(kid string) (time.Time, bool) {
 	return s.keys.keys[i].registeredAt, true
 }
 
-// handleNewApp replaces the Epic-like backend app with a new one (another
-// client id, no key registered) and answers {"client_id": ...}: the
-// portal's "create app", for Option B. The Cerner-like console has none.
+// handleNewApp replaces the app with a new one, the portal's "create app"
+// for Option B: the Epic-like backend app gets another client id and no key
+// ({"client_id": ...}); the Cerner-like system app another client id and
+// secret ({"client_id": ..., "client_secret": ...}, as Regenerate answers).
 func (s *Server) handleNewApp(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if origin := r.Header.Get("Origin"); origin != "" && origin != "http://"+s.console {
 		http.Error(w, "cross-origin request refused", http.StatusForbidden)
 		return
 	}
-	if !s.epic() {
-		http.Error(w, "this console has no new-app button: the Cerner-like sandbox has one system app", http.StatusNotFound)
+	if s.epic() {
+		writeJSON(w, http.StatusOK, "application/json", map[string]string{"client_id": s.NewEpicApp()})
 		return
 	}
-	writeJSON(w, http.StatusOK, "application/json", map[string]string{"client_id": s.NewEpicApp()})
+	id, secret := s.NewSystemApp()
+	writeJSON(w, http.StatusOK, "application/json", map[string]string{"client_id": id, "client_secret": secret})
 }
 
 // epicConsoleView is what the Epic-like console page shows: the app and

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -102,4 +104,34 @@ func mustRequest(t *testing.T, method, url, body string) *http.Request {
 		t.Fatal(err)
 	}
 	return req
+}
+
+// TestConsoleNewSystemApp: "create a new app" in the Cerner-like console
+// replaces the system app: the old client id is unknown from then on
+// (Cerner's unknown-client URN), the new pair gets a token with the same
+// scopes, and the console shows the new id.
+func TestConsoleNewSystemApp(t *testing.T) {
+	s := start(t, Options{})
+	cfg := configured(t, s).Tenants["default"].Cerner.SystemApp
+	r := do(t, &http.Client{}, mustRequest(t, http.MethodPost, s.Info().ConsoleURL+"/new-app", ""))
+	var app struct {
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+	}
+	if err := json.Unmarshal(r.body, &app); r.status != 200 || err != nil || app.ClientID == SystemClientID || app.ClientSecret == "" {
+		t.Fatalf("new-app: %d %v", r.status, err)
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {cfg.Scopes}}
+	if old := postForm(t, s, s.Info().TokenURL, form, basic(SystemClientID, cfg.ClientSecret)); old.status != 401 || !strings.Contains(string(old.body), "unknown-client") {
+		t.Errorf("the old app: %d %s", old.status, old.body)
+	}
+	if got := postForm(t, s, s.Info().TokenURL, form, basic(app.ClientID, app.ClientSecret)); got.status != 200 {
+		t.Errorf("the new app: %d %s", got.status, got.body)
+	}
+	if page := do(t, &http.Client{}, mustRequest(t, http.MethodGet, s.Info().ConsoleURL, "")); !strings.Contains(string(page.body), app.ClientID) {
+		t.Error("the console page does not show the new client id")
+	}
+	if !slices.Contains(s.Secrets(), app.ClientSecret) {
+		t.Error("Secrets() misses the new app's secret: leak scans would not look for it")
+	}
 }

@@ -45,7 +45,18 @@ var consolePageTmpl = template.Must(template.New("console").Parse(`<!DOCTYPE htm
 {{else}}<span class="note">Hidden. Regenerating creates a new secret, shows it once, and the previous one stops working at once.</span>{{end}}</dd>
 </dl>
 <form id="regenerate" method="post" action="/console/regenerate"><button type="submit">Regenerate client secret</button></form>
+<form id="newapp" method="post" action="/console/new-app"><p><button type="submit">Create a new system app</button> <span class="note">replaces this app: a new client ID and secret</span></p></form>
 <script>
+document.getElementById("newapp").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const r = await fetch("/console/new-app", {method: "POST", headers: {"Accept": "application/json"}});
+  const box = document.getElementById("secret-box");
+  if (!r.ok) { box.textContent = "Create failed: HTTP " + r.status; return; }
+  const j = await r.json();
+  document.getElementById("client-id").textContent = j.client_id;
+  box.innerHTML = '<span class="secret"><code id="client-secret"></code></span><p class="note">Copy it now: it is shown once. The previous app no longer works.</p>';
+  document.getElementById("client-secret").textContent = j.client_secret;
+});
 document.getElementById("regenerate").addEventListener("submit", async (e) => {
   e.preventDefault();
   const r = await fetch("/console/regenerate", {method: "POST", headers: {"Accept": "application/json"}});

@@ -47,7 +47,7 @@ func (s *Server) authenticateProvider(r *http.Request) (client string, oe *oauth
 		return id, nil
 	case id == ProviderClientID: // a public client has no secret; Cerner refuses Basic for it
 		return "", &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:invalid-client-credentials", client: id}
-	case id == SystemClientID:
+	case id == s.systemClientID():
 		return "", &oauthError{status: http.StatusBadRequest, code: "unauthorized_client", urn: "token:unauthorized-grant-type", client: id,
 			description: "this client may not use the authorization_code grant"}
 	default:

@@ -36,6 +36,9 @@ func fakeSecret(n int) string {
 
 // credentials is the system account as the Code Console knows it. Guarded by Server.mu.
 type credentials struct {
+	// clientID is the system app's: SystemClientID until the console makes
+	// a new app (Server.NewSystemApp).
+	clientID   string
 	secret     string   // the only secret the token endpoint accepts
 	configured string   // what the generated config holds
 	all        []string // every secret that existed, for leak scans
@@ -44,7 +47,7 @@ type credentials struct {
 }
 
 func newCredentials(b behaviour, override string) credentials {
-	c := credentials{registered: make(map[string]bool)}
+	c := credentials{clientID: SystemClientID, registered: make(map[string]bool)}
 	for _, sc := range b.systemScopes {
 		c.registered[sc] = true
 	}

@@ -353,7 +353,27 @@ func (s *Server) Info() Info {
 func (s *Server) CertPool() *x509.CertPool { return s.auth.pool.Clone() }
 
 // ClientID is the system app's client id.
-func (s *Server) ClientID() string { return SystemClientID }
+func (s *Server) ClientID() string { return s.systemClientID() }
+
+// systemClientID is the system app's current client id.
+func (s *Server) systemClientID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.creds.clientID
+}
+
+// NewSystemApp replaces the Cerner-like system app with a new one, as when
+// an app was removed and another created in Code Console (the wizard's
+// Option B): a new client id and secret, the same granted scopes. The old
+// client id is unknown from then on. The secret is a sandbox fake, as every
+// secret here.
+func (s *Server) NewSystemApp() (clientID, clientSecret string) {
+	id := newUUID()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.creds.clientID = id
+	return id, s.creds.regenerate()
+}
 
 // ProviderClientID is the provider app's client id.
 func (s *Server) ProviderClientID() string { return ProviderClientID }
@@ -365,7 +385,7 @@ func (s *Server) ConfigYAML() []byte { return append([]byte(nil), s.config...) }
 func (s *Server) Regenerate() (clientID, clientSecret string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return SystemClientID, s.creds.regenerate()
+	return s.creds.clientID, s.creds.regenerate()
 }
 
 // IssuedTokens lists every access token issued so far, for leak scans in tests.

@@ -120,7 +120,7 @@ func (s *Server) clientCredentials(r *http.Request, tenant string) (*tokenRespon
 	}
 	badCreds := &oauthError{status: http.StatusUnauthorized, code: "invalid_client", urn: "token:invalid-client-credentials", client: id}
 	switch id {
-	case SystemClientID:
+	case s.systemClientID():
 	case ProviderClientID:
 		return nil, badCreds // a public client has no secret to present
 	default:

@@ -43,6 +43,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sandbox":    cmdSandbox,
 			"regenerate": cmdRegenerate,
+			"newapp":     cmdNewApp,
 			"nosecret":   cmdNoSecret,
 			"jsonvalid":  cmdJSONValid,
 			"envlayout":  cmdEnvLayout,
@@ -131,6 +132,18 @@ func cmdRegenerate(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: regenerate FILE")
 	}
 	_, secret := scriptSandbox(ts).Regenerate()
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(secret+"\n"), 0o600))
+}
+
+// cmdNewApp presses the console's "Create a new system app": the new
+// client id goes to $NEW_CLIENT_ID, the new secret to FILE, as a user
+// copies them from the page.
+func cmdNewApp(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: newapp FILE")
+	}
+	id, secret := scriptSandbox(ts).NewSystemApp()
+	ts.Setenv("NEW_CLIENT_ID", id)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(secret+"\n"), 0o600))
 }
 

@@ -142,3 +142,46 @@ func TestWizardExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestWizardNewSystemApp is Option B end to end: the app was replaced in
+// the console (the old client id is unknown), Step 2 starts on Option B,
+// Step 3 takes the new client id and secret, Step 4 tests and writes both,
+// and Step 5 passes with them.
+func TestWizardNewSystemApp(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{})
+	info := srv.Info()
+	newID, newSecret := srv.NewSystemApp()
+	w := newWizardBackend(t, srv, &IOStreams{Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }})
+	d := startWizard(t, srv, w, ui.Options{})
+
+	d.waitFor("Diagnosis client-unknown")
+	d.key("enter")
+	d.waitFor("Record")
+	for range 5 {
+		d.key("enter")
+	}
+	d.waitFor("› Option B") // the app is gone: a new secret cannot help
+	d.key("enter")
+	d.waitFor("echoed")
+	d.paste(newID)
+	d.key("enter")
+	d.writeAndVerify(newSecret)
+	d.waitFor("remains")
+	d.key("q")
+	sess := d.final().Session()
+	if !sess.Written() || sess.NewClientID != newID || sess.Option != "B" {
+		t.Fatalf("written %v, client id %q, option %q", sess.Written(), sess.NewClientID, sess.Option)
+	}
+	if latest := sess.Latest(); latest == nil || latest.Diagnosis.Top != "ok" {
+		t.Errorf("Step 5 with the new app: %+v", latest)
+	}
+	f, err := config.Load(info.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, _ := f.Tenant("")
+	if app := tenant.Cerner.SystemApp; app.ClientID != newID || !app.ClientSecret.Equal(config.NewSecret(newSecret)) {
+		t.Errorf("config client_id %q, secret %s", app.ClientID, app.ClientSecret.Fingerprint())
+	}
+	assertNoSecret(t, srv, d.everything())
+}
