@@ -150,13 +150,18 @@ func diffCmd(fn func(string, string, config.Secret) (string, error), tenant, id 
 	}
 }
 
-// writeCmd performs the one synchronous Deps.Write under guard, so Run can
-// wait for a write in progress and refuse to start one after quitting.
+// writeCmd performs the one synchronous Deps.Write under guard.
 func writeCmd(g *writeGuard, fn func(string, string, config.Secret) (config.SaveResult, error), tenant, id string, s config.Secret) tea.Cmd {
+	return guardedWrite(g, func() (config.SaveResult, error) { return fn(tenant, id, s) })
+}
+
+// guardedWrite runs write under guard, so Run can wait for a write in
+// progress and refuse to start one after quitting; secrets and keys alike.
+func guardedWrite(g *writeGuard, write func() (config.SaveResult, error)) tea.Cmd {
 	return func() tea.Msg {
 		var msg configWrittenMsg
 		ran := g.do(func() {
-			res, err := fn(tenant, id, s)
+			res, err := write()
 			if err == nil {
 				g.record(res)
 			}

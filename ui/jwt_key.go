@@ -113,20 +113,7 @@ func testKeyCmd(ctx context.Context, fn func(context.Context, config.Tenant, str
 }
 
 func writeKeyCmd(g *writeGuard, fn func(string, string, string) (config.SaveResult, error), tenant, clientID, kid string) tea.Cmd {
-	return func() tea.Msg {
-		var msg configWrittenMsg
-		ran := g.do(func() {
-			res, err := fn(tenant, clientID, kid)
-			if err == nil {
-				g.record(res)
-			}
-			msg = configWrittenMsg{result: res, err: err}
-		})
-		if !ran {
-			return configWrittenMsg{aborted: true}
-		}
-		return msg
-	}
+	return guardedWrite(g, func() (config.SaveResult, error) { return fn(tenant, clientID, kid) })
 }
 
 // keyUpload is Step 3 for a key rotation: make the pair once, show what to
